@@ -1,0 +1,3 @@
+from ungcuu.cli import main
+
+main()

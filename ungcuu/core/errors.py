@@ -1,0 +1,26 @@
+"""The one error type services raise for input a person can fix."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refusal with a Vietnamese message, optionally per field.
+
+    ``status`` is the HTTP status the API answers with: 400 for bad input,
+    403 for a forbidden action, 409 for a conflict with the current state.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        status: int = 400,
+        fields: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.fields: dict[str, str] = dict(fields or {})
+        if field:
+            self.fields[field] = message

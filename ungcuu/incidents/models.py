@@ -1,0 +1,228 @@
+"""Incidents and their append-only timeline.
+
+The timeline (IncidentEvent) is the record; the Incident row holds the state
+derived from it, for fast queries. ``services.incident_rebuild`` derives the
+row again from the events alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from ungcuu.catalog.models import IncidentType, Tier
+from ungcuu.org.models import Center, Organisation
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", "Mới báo"
+    ACKNOWLEDGED = "acknowledged", "Đã nhận tin"
+    IN_PROGRESS = "in_progress", "Đang xử lý"
+    ESCALATED = "escalated", "Đã chuyển tuyến"
+    RESOLVED = "resolved", "Đã khắc phục"
+    CLOSED = "closed", "Đã đóng"
+
+
+OPEN_STATUSES = (Status.REPORTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ESCALATED)
+
+
+class Impact(models.TextChoices):
+    STOPPED = "stopped", "Dừng tiếp nhận hồ sơ"
+    PARTIAL = "partial", "Tiếp nhận bị ảnh hưởng một phần"
+    NONE = "none", "Không ảnh hưởng tiếp nhận"
+
+
+class EventKind(models.TextChoices):
+    REPORTED = "reported", "Báo sự cố"
+    ACKNOWLEDGED = "acknowledged", "Xác nhận đã nhận tin"
+    STARTED = "started", "Bắt đầu xử lý"
+    ASSIGNED = "assigned", "Giao người xử lý"
+    STEP_DONE = "step_done", "Đã làm bước"
+    STEP_UNDONE = "step_undone", "Bỏ đánh dấu bước"
+    NOTE = "note", "Ghi chú"
+    ATTACHMENT = "attachment", "Thêm ảnh/video"
+    ESCALATED = "escalated", "Chuyển tuyến"
+    RESOLVED = "resolved", "Đã khắc phục"
+    CLOSED = "closed", "Đóng sự cố"
+    REOPENED = "reopened", "Mở lại"
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self) -> IncidentQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_logbook(self) -> IncidentQuerySet:
+        return self.select_related("center", "incident_type", "reporter", "assignee")
+
+
+class Incident(models.Model):
+    client_uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    number = models.CharField("số sự cố", max_length=30, unique=True)
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="incidents", verbose_name="trung tâm"
+    )
+    incident_type = models.ForeignKey(
+        IncidentType, on_delete=models.PROTECT, related_name="incidents", verbose_name="loại"
+    )
+    tier = models.CharField("mức độ", max_length=10, choices=Tier.choices)
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=Status.choices, default=Status.REPORTED
+    )
+    description = models.TextField("mô tả", blank=True)
+    impact = models.CharField(
+        "ảnh hưởng", max_length=10, choices=Impact.choices, default=Impact.PARTIAL
+    )
+    citizens_waiting = models.PositiveIntegerField("số người dân đang chờ", default=0)
+    started_at = models.DateTimeField("thời điểm phát sinh")
+    reported_at = models.DateTimeField("thời điểm báo")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reported_incidents",
+        verbose_name="người báo",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_incidents",
+        verbose_name="người xử lý",
+    )
+    acknowledged_at = models.DateTimeField("thời điểm nhận tin", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người nhận tin",
+    )
+    escalated_at = models.DateTimeField("thời điểm chuyển tuyến", null=True, blank=True)
+    resolved_at = models.DateTimeField("thời điểm xác nhận khắc phục", null=True, blank=True)
+    restored_at = models.DateTimeField("thời điểm khôi phục", null=True, blank=True)
+    closed_at = models.DateTimeField("thời điểm đóng", null=True, blank=True)
+    root_cause = models.TextField("nguyên nhân", blank=True)
+    resolution = models.TextField("cách khắc phục", blank=True)
+    citizens_affected = models.PositiveIntegerField("số người dân bị ảnh hưởng", default=0)
+    dossiers_delayed = models.PositiveIntegerField("số hồ sơ bị chậm", default=0)
+    steps_done = models.JSONField("các bước đã làm", default=list, blank=True)
+    escalated_to = models.ManyToManyField(
+        Organisation,
+        through="IncidentEscalation",
+        related_name="escalated_incidents",
+        verbose_name="đã chuyển tới",
+        blank=True,
+    )
+    # Number, type, description and cause without diacritics, for search that
+    # works the same on SQLite and PostgreSQL.
+    search_text = models.TextField(blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sự cố"
+        verbose_name_plural = "sự cố"
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["center", "-started_at"], name="incident_center_started"),
+            models.Index(fields=["status", "center"], name="incident_status_center"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.incident_type.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def downtime(self):
+        if self.restored_at:
+            return self.restored_at - self.started_at
+        return None
+
+
+class IncidentEvent(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("loại", max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    at = models.DateTimeField("thời điểm")
+    recorded_at = models.DateTimeField("ghi nhận lúc", auto_now_add=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "diễn biến"
+        verbose_name_plural = "diễn biến"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["incident", "at"], name="event_incident_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.at:%d/%m/%Y %H:%M}"
+
+
+class IncidentEscalation(models.Model):
+    """Which outside organisations an incident was escalated to (and may see it)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "organisation"], name="escalated_once_per_org"
+            )
+        ]
+
+
+def _upload_path(instance: Attachment, filename: str) -> str:
+    return f"incidents/{instance.incident.reported_at:%Y/%m}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or short video of the error screen, checked by content."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_upload_path, max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ảnh/video"
+        verbose_name_plural = "ảnh/video"
+        ordering = ["created_at"]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class IncidentSequence(models.Model):
+    """The last incident number given at a center in a year."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year"], name="one_sequence_per_year")
+        ]

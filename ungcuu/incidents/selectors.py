@@ -1,0 +1,90 @@
+"""Reading incidents, always through the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ungcuu.core.text import fold
+from ungcuu.incidents.models import Attachment, Incident, IncidentEscalation
+from ungcuu.org.models import Role, User
+from ungcuu.org.scope import center_q
+
+
+def incidents_for(user: User) -> QuerySet[Incident]:
+    """Every incident the user may read."""
+    qs = Incident.objects.all()
+    if user.is_authenticated and user.is_active and user.role == Role.VENDOR:
+        if not user.organisation_id:
+            return qs.none()
+        escalated = IncidentEscalation.objects.filter(organisation_id=user.organisation_id)
+        return qs.filter(id__in=escalated.values("incident_id"))
+    return qs.filter(center_q(user))
+
+
+def incident_get(user: User, incident_id: int) -> Incident:
+    """One incident by id, or 404 when it is outside the user's scope."""
+    incident = (
+        incidents_for(user)
+        .select_related(
+            "center__province", "incident_type", "reporter", "assignee", "acknowledged_by"
+        )
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        raise Http404("Không tìm thấy sự cố.")
+    return incident
+
+
+def attachment_get(user: User, incident_id: int, attachment_uuid) -> Attachment:
+    incident = incident_get(user, incident_id)
+    attachment = incident.attachments.filter(uuid=attachment_uuid).first()
+    if attachment is None:
+        raise Http404("Không tìm thấy tệp.")
+    return attachment
+
+
+@dataclass(frozen=True)
+class LogbookFilter:
+    center: str = ""
+    type: str = ""
+    tier: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def logbook(user: User, flt: LogbookFilter) -> QuerySet[Incident]:
+    """The incident log book (sổ theo dõi sự cố kỹ thuật), newest first."""
+    qs = incidents_for(user).for_logbook()
+    if flt.center:
+        qs = qs.filter(center__code=flt.center)
+    if flt.type:
+        qs = qs.filter(incident_type__code=flt.type)
+    if flt.tier:
+        qs = qs.filter(tier=flt.tier)
+    if flt.status == "open":
+        qs = qs.open()
+    elif flt.status:
+        qs = qs.filter(status=flt.status)
+    if flt.date_from:
+        qs = qs.filter(started_at__gte=_day_start(flt.date_from))
+    if flt.date_to:
+        qs = qs.filter(started_at__lt=_day_start(flt.date_to) + timedelta(days=1))
+    for word in fold(flt.q).split():
+        qs = qs.filter(Q(search_text__contains=word))
+    return qs.order_by("-started_at", "-id")
+
+
+def open_incidents(user: User) -> QuerySet[Incident]:
+    return incidents_for(user).open().for_logbook().order_by("-started_at")

@@ -1,0 +1,298 @@
+"""Pages: home, report, the incident with its playbook and timeline, the log book."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ungcuu.catalog.models import IncidentType
+from ungcuu.core.errors import ServiceError
+from ungcuu.incidents import permissions, services
+from ungcuu.incidents.exports import logbook_xlsx
+from ungcuu.incidents.forms import LogbookFilterForm, ReportForm, ResolveForm, local_now
+from ungcuu.incidents.models import EventKind, Status
+from ungcuu.incidents.selectors import (
+    LogbookFilter,
+    attachment_get,
+    incident_get,
+    logbook,
+    open_incidents,
+)
+from ungcuu.org.models import Organisation
+from ungcuu.org.scope import centers_for
+from ungcuu.org.selectors import center_people, on_duty
+
+PAGE_SIZE = 50
+
+
+def _form_error(form, exc: ServiceError) -> None:
+    placed = False
+    for field, message in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    context = {
+        "open_incidents": open_incidents(user)[:50],
+        "may_report": permissions.may_report(user),
+        "show_center": not user.center_id,
+    }
+    if user.center_id:
+        context["on_duty"] = on_duty(user.center, timezone.localdate())
+    return render(request, "incidents/home.html", context)
+
+
+@login_required
+def report(request):
+    user = request.user
+    if not permissions.may_report(user):
+        raise Http404
+    centers = list(centers_for(user))
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+        center = _chosen_center(user, centers, request.POST.get("center"))
+        if form.is_valid() and center is not None:
+            data = form.cleaned_data
+            try:
+                result = services.incident_report(
+                    actor=user,
+                    center=center,
+                    incident_type=data["incident_type"],
+                    description=data["description"],
+                    started_at=data["started_at"],
+                    impact=data["impact"],
+                    citizens_waiting=data["citizens_waiting"] or 0,
+                    tier=data["tier"] or None,
+                    client_uuid=data["client_uuid"],
+                    files=data["files"],
+                )
+            except ServiceError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request, f"Đã báo sự cố {result.incident.number}. Làm theo các bước dưới đây."
+                )
+                return redirect("incidents:detail", result.incident.pk)
+        elif center is None:
+            form.add_error(None, "Vui lòng chọn trung tâm.")
+        status = 400
+    else:
+        initial = {}
+        if request.GET.get("type"):
+            initial["incident_type"] = request.GET["type"]
+        form = ReportForm(initial=initial)
+        status = 200
+    types = list(IncidentType.objects.active())
+    return render(
+        request,
+        "incidents/report.html",
+        {
+            "form": form,
+            "types": types,
+            "centers": centers if len(centers) > 1 else [],
+            "chosen_center": request.POST.get("center", ""),
+        },
+        status=status,
+    )
+
+
+def _chosen_center(user, centers, code):
+    if user.center_id:
+        return user.center
+    return next((c for c in centers if c.code == code), None)
+
+
+@login_required
+@require_GET
+def detail(request, incident_id: int):
+    incident = incident_get(request.user, incident_id)
+    return render(request, "incidents/detail.html", _detail_context(request, incident))
+
+
+def _detail_context(request, incident, **extra):
+    user = request.user
+    steps = list(incident.incident_type.steps.all())
+    done = set(incident.steps_done)
+    allowed = permissions.allowed_kinds(user, incident)
+    sections = []
+    for step in steps:
+        if not sections or sections[-1]["title"] != step.section:
+            sections.append({"title": step.section, "steps": []})
+        sections[-1]["steps"].append({"step": step, "done": step.position in done})
+    context = {
+        "incident": incident,
+        "sections": sections,
+        "steps_total": len(steps),
+        "steps_done": len(done),
+        "events": incident.events.select_related("actor").order_by("-at", "-id"),
+        "attachments": incident.attachments.all(),
+        "allowed": allowed,
+        "kinds": EventKind,
+        "organisations": _escalation_choices(incident) if EventKind.ESCALATED in allowed else [],
+        "people": center_people(incident.center) if EventKind.ASSIGNED in allowed else [],
+        "escalated_to": incident.escalated_to.all(),
+    }
+    context.update(extra)
+    return context
+
+
+def _escalation_choices(incident):
+    """Organisations of the incident's province (or nationwide), the type's targets first."""
+    targets = set(incident.incident_type.escalation_targets)
+    orgs = Organisation.objects.filter(province__isnull=True) | Organisation.objects.filter(
+        province_id=incident.center.province_id
+    )
+    return sorted(orgs.distinct(), key=lambda org: (org.kind not in targets, org.name))
+
+
+@login_required
+@require_POST
+def act(request, incident_id: int, kind: str):
+    """Record one event from a button or small form on the incident page."""
+    incident = incident_get(request.user, incident_id)
+    data = {
+        "text": request.POST.get("text", ""),
+        "step": request.POST.get("step"),
+        "assignee": request.POST.get("assignee"),
+        "organisations": request.POST.getlist("organisations"),
+        "reason": request.POST.get("reason", ""),
+    }
+    try:
+        services.incident_event(
+            actor=request.user,
+            incident=incident,
+            kind=kind,
+            data=data,
+            event_uuid=request.POST.get("event_uuid") or None,
+        )
+    except ServiceError as exc:
+        if request.htmx:
+            return HttpResponse(exc.message, status=exc.status)
+        messages.error(request, exc.message)
+    if request.htmx and kind in (EventKind.STEP_DONE, EventKind.STEP_UNDONE):
+        incident.refresh_from_db()
+        return render(request, "incidents/_playbook.html", _detail_context(request, incident))
+    return redirect("incidents:detail", incident.pk)
+
+
+@login_required
+def resolve(request, incident_id: int):
+    incident = incident_get(request.user, incident_id)
+    if EventKind.RESOLVED not in permissions.allowed_kinds(request.user, incident):
+        messages.error(request, "Bạn không thể xác nhận khắc phục sự cố này.")
+        return redirect("incidents:detail", incident.pk)
+    status = 200
+    if request.method == "POST":
+        form = ResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.incident_resolve(
+                    actor=request.user, incident=incident, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"Đã ghi nhận khắc phục sự cố {incident.number}.")
+                return redirect("incidents:detail", incident.pk)
+        status = 400
+    else:
+        form = ResolveForm(
+            initial={
+                "restored_at": local_now(),
+                "citizens_affected": incident.citizens_waiting,
+            }
+        )
+    return render(
+        request, "incidents/resolve.html", {"incident": incident, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def attach(request, incident_id: int):
+    incident = incident_get(request.user, incident_id)
+    try:
+        services.attachment_add(
+            actor=request.user, incident=incident, files=request.FILES.getlist("files")
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã thêm ảnh/video.")
+    return redirect("incidents:detail", incident.pk)
+
+
+@login_required
+@require_GET
+def attachment(request, incident_id: int, attachment_uuid):
+    item = attachment_get(request.user, incident_id, attachment_uuid)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.file.name.rsplit("/", 1)[-1]}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _logbook_query(request):
+    user = request.user
+    centers = list(centers_for(user))
+    form = LogbookFilterForm(
+        request.GET or None,
+        centers=centers,
+        types=IncidentType.objects.all(),
+        statuses=Status.choices,
+    )
+    flt = LogbookFilter()
+    if form.is_bound and form.is_valid():
+        flt = LogbookFilter(**form.cleaned_data)
+    return form, flt, centers
+
+
+@login_required
+@require_GET
+def logbook_page(request):
+    form, flt, _ = _logbook_query(request)
+    paginator = Paginator(logbook(request.user, flt), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "incidents/logbook.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "show_center": not request.user.center_id,
+        },
+    )
+
+
+@login_required
+@require_GET
+def logbook_export(request):
+    form, flt, _ = _logbook_query(request)
+    stamp = timezone.localtime()
+    content = logbook_xlsx(
+        logbook(request.user, flt).iterator(chunk_size=2000),
+        title=f"SỔ THEO DÕI SỰ CỐ KỸ THUẬT – xuất lúc {stamp:%H:%M %d/%m/%Y}",
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="so-theo-doi-su-co-{stamp:%Y%m%d}.xlsx"'
+    )
+    return response

@@ -1,0 +1,56 @@
+"""Writes to the organisation: centers from the official unit list, people, tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.db import transaction
+from vietnam_provinces import Province as VnProvince
+from vietnam_provinces import Ward as VnWard
+
+from ungcuu.core.errors import ServiceError
+from ungcuu.org.models import ApiToken, Center, Province, User
+
+
+def province_get_or_create(*, code: int) -> Province:
+    try:
+        official = VnProvince.from_code(code)
+    except Exception as exc:
+        raise ServiceError(f"Không có tỉnh/thành phố mã {code}.", field="province") from exc
+    province, _ = Province.objects.get_or_create(
+        code=int(official.code),
+        defaults={"name": official.name, "codename": official.codename.replace("_", "-")},
+    )
+    return province
+
+
+@transaction.atomic
+def center_create(*, ward_code: int, code: str, prefix: str) -> Center:
+    """A center for an official commune/ward (post-2025 list); the name comes from it."""
+    try:
+        ward = VnWard.from_code(int(ward_code))
+    except Exception as exc:
+        raise ServiceError(f"Không có xã/phường mã {ward_code}.", field="ward_code") from exc
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", code or ""):
+        raise ServiceError("Mã trung tâm chỉ gồm chữ thường không dấu, số, gạch nối.", field="code")
+    if not re.fullmatch(r"[A-Z]{1,8}", prefix or ""):
+        raise ServiceError("Tiền tố gồm 1–8 chữ in hoa không dấu.", field="prefix")
+    province = province_get_or_create(code=int(ward.province_code))
+    existing = Center.objects.filter(ward_code=int(ward.code)).first()
+    if existing:
+        return existing
+    return Center.objects.create(
+        code=code,
+        ward_code=int(ward.code),
+        ward_name=ward.name,
+        province=province,
+        prefix=prefix,
+    )
+
+
+def token_issue(*, user: User, label: str = "") -> str:
+    """A new API token for ``user``; only its digest is kept, so show it once."""
+    raw = f"uc_{secrets.token_urlsafe(32)}"
+    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw), label=label[:100])
+    return raw

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ungcuu.api.api import api
+from ungcuu.core import views as core_views
+from ungcuu.incidents import views as incident_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", incident_views.home, name="home"),
+    path("", include("ungcuu.org.urls")),
+    path("", include("ungcuu.incidents.urls")),
+]
