@@ -11,8 +11,9 @@ from ungcuu.org.services import center_create
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.PASSWORD_HASHERS = ["ungcuu.core.testing.FastArgon2PasswordHasher"]
 
 
 @pytest.fixture

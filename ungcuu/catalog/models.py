@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Tier(models.TextChoices):
-    SIMPLE = "simple", "Đơn giản"
-    COMPLEX = "complex", "Phức tạp"
+    SIMPLE = "simple", _("Đơn giản")
+    COMPLEX = "complex", _("Phức tạp")
 
 
 class IncidentTypeQuerySet(models.QuerySet):

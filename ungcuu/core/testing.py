@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
 from ungcuu.org.models import User
 from ungcuu.org.services import token_issue
+
+
+class FastArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 with tiny costs: the same algorithm as production, fast enough for tests."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
 
 
 def make_user(username: str, role: str, **home) -> User:

@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ungcuu.catalog.models import IncidentType, Tier
 from ungcuu.incidents.models import Impact
@@ -45,31 +46,34 @@ class TypeChoiceField(forms.ModelChoiceField):
 class ReportForm(forms.Form):
     client_uuid = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     incident_type = TypeChoiceField(
-        label="Loại sự cố",
+        label=_("Loại sự cố"),
         queryset=IncidentType.objects.active(),
         to_field_name="code",
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": "Vui lòng chọn loại sự cố."},
+        error_messages={"required": _("Vui lòng chọn loại sự cố.")},
     )
     tier = forms.ChoiceField(
-        label="Mức độ (chỉ với “Sự cố khác”)",
-        choices=[("", "Theo danh mục")] + list(Tier.choices),
+        label=_("Mức độ (chỉ với “Sự cố khác”)"),
+        choices=[("", _("Theo danh mục"))] + list(Tier.choices),
         required=False,
     )
     description = forms.CharField(
-        label="Mô tả ngắn",
+        label=_("Mô tả ngắn"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(
-            attrs={"rows": 3, "placeholder": "Ví dụ: Máy in quầy số 2 báo hết giấy"}
+            attrs={"rows": 3, "placeholder": _("Ví dụ: Máy in quầy số 2 báo hết giấy")}
         ),
     )
     impact = forms.ChoiceField(
-        label="Ảnh hưởng", choices=Impact.choices, initial=Impact.PARTIAL, widget=forms.RadioSelect
+        label=_("Ảnh hưởng"),
+        choices=Impact.choices,
+        initial=Impact.PARTIAL,
+        widget=forms.RadioSelect,
     )
     citizens_waiting = forms.IntegerField(
-        label="Số người dân đang chờ",
+        label=_("Số người dân đang chờ"),
         min_value=0,
         max_value=100_000,
         initial=0,
@@ -77,58 +81,60 @@ class ReportForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     started_at = forms.DateTimeField(
-        label="Phát sinh lúc",
+        label=_("Phát sinh lúc"),
         required=False,
         input_formats=[LOCAL_INPUT],
         widget=LocalDateTimeInput(),
-        help_text="Để trống nếu vừa xảy ra.",
+        help_text=_("Để trống nếu vừa xảy ra."),
     )
-    files = MultipleFileField(label="Ảnh hoặc video màn hình lỗi", required=False)
+    files = MultipleFileField(label=_("Ảnh hoặc video màn hình lỗi"), required=False)
 
 
 class ResolveForm(forms.Form):
     root_cause = forms.CharField(
-        label="Nguyên nhân",
+        label=_("Nguyên nhân"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Vui lòng ghi nguyên nhân."},
+        error_messages={"required": _("Vui lòng ghi nguyên nhân.")},
     )
     resolution = forms.CharField(
-        label="Đã khắc phục bằng cách",
+        label=_("Đã khắc phục bằng cách"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     restored_at = forms.DateTimeField(
-        label="Hoạt động trở lại lúc",
+        label=_("Hoạt động trở lại lúc"),
         input_formats=[LOCAL_INPUT],
         widget=LocalDateTimeInput(),
     )
     citizens_affected = forms.IntegerField(
-        label="Số người dân bị ảnh hưởng", min_value=0, max_value=100_000, initial=0
+        label=_("Số người dân bị ảnh hưởng"), min_value=0, max_value=100_000, initial=0
     )
     dossiers_delayed = forms.IntegerField(
-        label="Số hồ sơ bị chậm", min_value=0, max_value=100_000, initial=0
+        label=_("Số hồ sơ bị chậm"), min_value=0, max_value=100_000, initial=0
     )
 
 
 class LogbookFilterForm(forms.Form):
-    center = forms.ChoiceField(label="Trung tâm", required=False)
-    type = forms.ChoiceField(label="Loại sự cố", required=False)
+    center = forms.ChoiceField(label=_("Trung tâm"), required=False)
+    type = forms.ChoiceField(label=_("Loại sự cố"), required=False)
     tier = forms.ChoiceField(
-        label="Mức độ", required=False, choices=[("", "Tất cả")] + list(Tier.choices)
+        label=_("Mức độ"), required=False, choices=[("", _("Tất cả"))] + list(Tier.choices)
     )
-    status = forms.ChoiceField(label="Trạng thái", required=False)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
     date_from = forms.DateField(
-        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    q = forms.CharField(label="Tìm", required=False, max_length=100)
+    q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
 
     def __init__(self, *args, centers=(), types=(), statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["center"].choices = [("", "Tất cả")] + [(c.code, c.short_name) for c in centers]
-        self.fields["type"].choices = [("", "Tất cả")] + [(t.code, t.name) for t in types]
-        self.fields["status"].choices = [("", "Tất cả"), ("open", "Đang mở")] + list(statuses)
+        self.fields["center"].choices = [("", _("Tất cả"))] + [
+            (c.code, c.short_name) for c in centers
+        ]
+        self.fields["type"].choices = [("", _("Tất cả"))] + [(t.code, t.name) for t in types]
+        self.fields["status"].choices = [("", "Tất cả"), ("open", _("Đang mở"))] + list(statuses)

@@ -11,42 +11,43 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ungcuu.catalog.models import IncidentType, Tier
 from ungcuu.org.models import Center, Organisation
 
 
 class Status(models.TextChoices):
-    REPORTED = "reported", "Mới báo"
-    ACKNOWLEDGED = "acknowledged", "Đã nhận tin"
-    IN_PROGRESS = "in_progress", "Đang xử lý"
-    ESCALATED = "escalated", "Đã chuyển tuyến"
-    RESOLVED = "resolved", "Đã khắc phục"
-    CLOSED = "closed", "Đã đóng"
+    REPORTED = "reported", _("Mới báo")
+    ACKNOWLEDGED = "acknowledged", _("Đã nhận tin")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    ESCALATED = "escalated", _("Đã chuyển tuyến")
+    RESOLVED = "resolved", _("Đã khắc phục")
+    CLOSED = "closed", _("Đã đóng")
 
 
 OPEN_STATUSES = (Status.REPORTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ESCALATED)
 
 
 class Impact(models.TextChoices):
-    STOPPED = "stopped", "Dừng tiếp nhận hồ sơ"
-    PARTIAL = "partial", "Tiếp nhận bị ảnh hưởng một phần"
-    NONE = "none", "Không ảnh hưởng tiếp nhận"
+    STOPPED = "stopped", _("Dừng tiếp nhận hồ sơ")
+    PARTIAL = "partial", _("Tiếp nhận bị ảnh hưởng một phần")
+    NONE = "none", _("Không ảnh hưởng tiếp nhận")
 
 
 class EventKind(models.TextChoices):
-    REPORTED = "reported", "Báo sự cố"
-    ACKNOWLEDGED = "acknowledged", "Xác nhận đã nhận tin"
-    STARTED = "started", "Bắt đầu xử lý"
-    ASSIGNED = "assigned", "Giao người xử lý"
-    STEP_DONE = "step_done", "Đã làm bước"
-    STEP_UNDONE = "step_undone", "Bỏ đánh dấu bước"
-    NOTE = "note", "Ghi chú"
-    ATTACHMENT = "attachment", "Thêm ảnh/video"
-    ESCALATED = "escalated", "Chuyển tuyến"
-    RESOLVED = "resolved", "Đã khắc phục"
-    CLOSED = "closed", "Đóng sự cố"
-    REOPENED = "reopened", "Mở lại"
+    REPORTED = "reported", _("Báo sự cố")
+    ACKNOWLEDGED = "acknowledged", _("Xác nhận đã nhận tin")
+    STARTED = "started", _("Bắt đầu xử lý")
+    ASSIGNED = "assigned", _("Giao người xử lý")
+    STEP_DONE = "step_done", _("Đã làm bước")
+    STEP_UNDONE = "step_undone", _("Bỏ đánh dấu bước")
+    NOTE = "note", _("Ghi chú")
+    ATTACHMENT = "attachment", _("Thêm ảnh/video")
+    ESCALATED = "escalated", _("Chuyển tuyến")
+    RESOLVED = "resolved", _("Đã khắc phục")
+    CLOSED = "closed", _("Đóng sự cố")
+    REOPENED = "reopened", _("Mở lại")
 
 
 class IncidentQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ungcuu.catalog.models import IncidentType
@@ -82,11 +83,13 @@ def report(request):
                 _form_error(form, exc)
             else:
                 messages.success(
-                    request, f"Đã báo sự cố {result.incident.number}. Làm theo các bước dưới đây."
+                    request,
+                    _("Đã báo sự cố %(number)s. Làm theo các bước dưới đây.")
+                    % {"number": result.incident.number},
                 )
                 return redirect("incidents:detail", result.incident.pk)
         elif center is None:
-            form.add_error(None, "Vui lòng chọn trung tâm.")
+            form.add_error(None, _("Vui lòng chọn trung tâm."))
         status = 400
     else:
         initial = {}
@@ -191,7 +194,7 @@ def act(request, incident_id: int, kind: str):
 def resolve(request, incident_id: int):
     incident = incident_get(request.user, incident_id)
     if EventKind.RESOLVED not in permissions.allowed_kinds(request.user, incident):
-        messages.error(request, "Bạn không thể xác nhận khắc phục sự cố này.")
+        messages.error(request, _("Bạn không thể xác nhận khắc phục sự cố này."))
         return redirect("incidents:detail", incident.pk)
     status = 200
     if request.method == "POST":
@@ -204,7 +207,10 @@ def resolve(request, incident_id: int):
             except ServiceError as exc:
                 _form_error(form, exc)
             else:
-                messages.success(request, f"Đã ghi nhận khắc phục sự cố {incident.number}.")
+                messages.success(
+                    request,
+                    _("Đã ghi nhận khắc phục sự cố %(number)s.") % {"number": incident.number},
+                )
                 return redirect("incidents:detail", incident.pk)
         status = 400
     else:
@@ -230,7 +236,7 @@ def attach(request, incident_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã thêm ảnh/video.")
+        messages.success(request, _("Đã thêm ảnh/video."))
     return redirect("incidents:detail", incident.pk)
 
 
@@ -286,7 +292,8 @@ def logbook_export(request):
     stamp = timezone.localtime()
     content = logbook_xlsx(
         logbook(request.user, flt).iterator(chunk_size=2000),
-        title=f"SỔ THEO DÕI SỰ CỐ KỸ THUẬT – xuất lúc {stamp:%H:%M %d/%m/%Y}",
+        title=_("SỔ THEO DÕI SỰ CỐ KỸ THUẬT – xuất lúc %(time)s")
+        % {"time": f"{stamp:%H:%M %d/%m/%Y}"},
     )
     response = HttpResponse(
         content,

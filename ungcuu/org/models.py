@@ -8,18 +8,19 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", "Chuyên viên Bộ phận Một cửa"
-    IT_OFFICER = "it_officer", "Cán bộ CNTT"
-    RESPONDER = "responder", "Thành viên Tổ ứng cứu"
-    TEAM_LEADER = "team_leader", "Tổ trưởng Tổ ứng cứu"
-    CENTER_LEADER = "center_leader", "Lãnh đạo Trung tâm"
-    COMMUNE_LEADER = "commune_leader", "Lãnh đạo UBND xã/phường"
-    PROVINCE = "province", "Tổ Công tác tỉnh / TTPVHCC tỉnh"
-    VENDOR = "vendor", "Tổ Đối ứng doanh nghiệp"
-    ADMIN = "admin", "Quản trị hệ thống"
+    STAFF = "staff", _("Chuyên viên Bộ phận Một cửa")
+    IT_OFFICER = "it_officer", _("Cán bộ CNTT")
+    RESPONDER = "responder", _("Thành viên Tổ ứng cứu")
+    TEAM_LEADER = "team_leader", _("Tổ trưởng Tổ ứng cứu")
+    CENTER_LEADER = "center_leader", _("Lãnh đạo Trung tâm")
+    COMMUNE_LEADER = "commune_leader", _("Lãnh đạo UBND xã/phường")
+    PROVINCE = "province", _("Tổ Công tác tỉnh / TTPVHCC tỉnh")
+    VENDOR = "vendor", _("Tổ Đối ứng doanh nghiệp")
+    ADMIN = "admin", _("Quản trị hệ thống")
 
 
 CENTER_ROLES = frozenset(
@@ -94,15 +95,15 @@ class Center(models.Model):
 
 
 class OrganisationKind(models.TextChoices):
-    ISP = "isp", "Nhà mạng (Internet)"
-    SOFTWARE_VENDOR = "software_vendor", "Đơn vị cung cấp, vận hành phần mềm"
-    PROVINCE_CENTER = "province_center", "Trung tâm Phục vụ hành chính công tỉnh"
-    PROVINCE_IT = "province_it", "Trung tâm CNTT – Sở Khoa học và Công nghệ"
-    PROVINCE_FOCAL = "province_focal", "Đầu mối kỹ thuật cấp tỉnh (CSDL quốc gia)"
-    ELECTRICITY = "electricity", "Điện lực"
-    IT_SERVICE = "it_service", "Đơn vị sửa chữa, bảo trì máy tính, máy in"
-    COMMUNE = "commune", "UBND xã/phường"
-    OTHER = "other", "Khác"
+    ISP = "isp", _("Nhà mạng (Internet)")
+    SOFTWARE_VENDOR = "software_vendor", _("Đơn vị cung cấp, vận hành phần mềm")
+    PROVINCE_CENTER = "province_center", _("Trung tâm Phục vụ hành chính công tỉnh")
+    PROVINCE_IT = "province_it", _("Trung tâm CNTT – Sở Khoa học và Công nghệ")
+    PROVINCE_FOCAL = "province_focal", _("Đầu mối kỹ thuật cấp tỉnh (CSDL quốc gia)")
+    ELECTRICITY = "electricity", _("Điện lực")
+    IT_SERVICE = "it_service", _("Đơn vị sửa chữa, bảo trì máy tính, máy in")
+    COMMUNE = "commune", _("UBND xã/phường")
+    OTHER = "other", _("Khác")
 
 
 class Organisation(models.Model):
@@ -169,7 +170,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_has_one_home",
                 condition=(
-                    Q(role__in=list(CENTER_ROLES), center__isnull=False)
+                    Q(role__in=sorted(CENTER_ROLES), center__isnull=False)
                     | Q(role=Role.PROVINCE, province__isnull=False)
                     | Q(role=Role.VENDOR, organisation__isnull=False)
                     | Q(role=Role.ADMIN)

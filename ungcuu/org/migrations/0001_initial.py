@@ -156,6 +156,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('center__isnull', False), ('role__in', ['center_leader', 'staff', 'responder', 'it_officer', 'commune_leader', 'team_leader'])), models.Q(('province__isnull', False), ('role', 'province')), models.Q(('organisation__isnull', False), ('role', 'vendor')), ('role', 'admin'), ('is_superuser', True), _connector='OR'), name='user_has_one_home'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('center__isnull', False), ('role__in', ['center_leader', 'commune_leader', 'it_officer', 'responder', 'staff', 'team_leader'])), models.Q(('province__isnull', False), ('role', 'province')), models.Q(('organisation__isnull', False), ('role', 'vendor')), ('role', 'admin'), ('is_superuser', True), _connector='OR'), name='user_has_one_home'),
         ),
     ]

@@ -1,0 +1,94 @@
+"""`ungcuu serve`: the production server (gunicorn; waitress on Windows)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def _lan_address() -> str | None:
+    """The machine's address on the office network, for phones to reach it."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # A UDP "connect" sends nothing; it only picks the outgoing interface.
+        probe.connect(("10.255.255.255", 1))
+        address = probe.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") else address
+
+
+class Command(BaseCommand):
+    help = "Chạy UngCuu bằng máy chủ web chính thức (không phải runserver)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("UNGCUU_HOST", "0.0.0.0"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("UNGCUU_PORT", 8000)))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("UNGCUU_WORKERS", 0)) or min(8, 2 * (os.cpu_count() or 1)),
+            help="Số tiến trình phục vụ (mặc định: 2 × số lõi, tối đa 8).",
+        )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("UNGCUU_THREADS", 4)))
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="Không tự cập nhật cơ sở dữ liệu."
+        )
+
+    def handle(self, *args, host, port, workers, threads, no_migrate, **options):
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        self.stdout.write(f"UngCuu đang chạy tại http://{shown_host}:{port}/")
+        lan = _lan_address() if host in ("0.0.0.0", "::") else None
+        if lan:
+            self.stdout.write(f"Trong mạng nội bộ (điện thoại, máy khác): http://{lan}:{port}/")
+        self.stdout.write(f"Dữ liệu: {settings.DATA_DIR}  ·  Dừng: Ctrl+C")
+        self.stdout.flush()
+        if sys.platform == "win32":
+            self._waitress(host, port, threads * max(workers, 1))
+        else:
+            self._gunicorn(host, port, workers, threads)
+
+    def _waitress(self, host: str, port: int, threads: int) -> None:
+        from waitress import serve
+
+        from ungcuu.wsgi import application
+
+        serve(application, host=host, port=port, threads=threads, ident="UngCuu")
+
+    def _gunicorn(self, host: str, port: int, workers: int, threads: int) -> None:
+        from django.db import connections
+        from gunicorn.app.base import BaseApplication
+
+        # Workers open their own connections after the fork.
+        connections.close_all()
+
+        class Server(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("threads", threads)
+                self.cfg.set("worker_class", "gthread")
+                self.cfg.set("timeout", 120)
+                self.cfg.set("graceful_timeout", 20)
+                self.cfg.set("keepalive", 5)
+                self.cfg.set("accesslog", os.environ.get("UNGCUU_ACCESS_LOG") or None)
+                self.cfg.set("errorlog", "-")
+                self.cfg.set("loglevel", "warning")
+                self.cfg.set("proc_name", "ungcuu")
+
+            def load(self):
+                from ungcuu.wsgi import application
+
+                return application
+
+        Server().run()
