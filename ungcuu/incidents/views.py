@@ -26,7 +26,7 @@ from ungcuu.incidents.selectors import (
 )
 from ungcuu.org.models import Organisation
 from ungcuu.org.scope import centers_for
-from ungcuu.org.selectors import center_people, on_duty
+from ungcuu.org.selectors import center_people, contacts_for, on_duty
 
 PAGE_SIZE = 50
 
@@ -146,6 +146,9 @@ def _detail_context(request, incident, **extra):
         "organisations": _escalation_choices(incident) if EventKind.ESCALATED in allowed else [],
         "people": center_people(incident.center) if EventKind.ASSIGNED in allowed else [],
         "escalated_to": incident.escalated_to.all(),
+        "contacts": contacts_for(incident.center, incident.incident_type.escalation_targets)
+        if incident.incident_type.escalation_targets
+        else [],
     }
     context.update(extra)
     return context

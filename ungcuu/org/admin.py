@@ -87,3 +87,8 @@ class DutyShiftAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "label", "created_at", "last_used_at"]
     readonly_fields = ["digest", "created_at", "last_used_at"]
+
+
+admin.site.site_header = "Quản trị UngCuu"
+admin.site.site_title = "UngCuu"
+admin.site.index_title = "Cấu hình Trung tâm, người dùng, danh mục sự cố"

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 
 from django.db import transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
 from ungcuu.core.errors import ServiceError
-from ungcuu.org.models import ApiToken, Center, Province, User
+from ungcuu.org.models import (
+    RESPONSE_TEAM_ROLES,
+    ApiToken,
+    Center,
+    DutyShift,
+    Province,
+    Role,
+    User,
+)
 
 
 def province_get_or_create(*, code: int) -> Province:
@@ -54,3 +63,24 @@ def token_issue(*, user: User, label: str = "") -> str:
     raw = f"uc_{secrets.token_urlsafe(32)}"
     ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw), label=label[:100])
     return raw
+
+
+def may_plan_duty(user: User, center: Center) -> bool:
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role in (Role.TEAM_LEADER, Role.CENTER_LEADER) and user.center_id == center.id
+
+
+@transaction.atomic
+def duty_set(*, actor: User, center: Center, day: date, people: list[User]) -> None:
+    """Put exactly ``people`` on duty at ``center`` on ``day``."""
+    if not may_plan_duty(actor, center):
+        raise ServiceError("Chỉ Tổ trưởng hoặc lãnh đạo Trung tâm được phân công trực.", status=403)
+    for person in people:
+        if person.center_id != center.id or person.role not in RESPONSE_TEAM_ROLES:
+            raise ServiceError(
+                f"{person.display_name} không thuộc Tổ ứng cứu của Trung tâm.", field="people"
+            )
+    DutyShift.objects.filter(center=center, date=day).exclude(person__in=people).delete()
+    for person in people:
+        DutyShift.objects.get_or_create(center=center, date=day, person=person)
