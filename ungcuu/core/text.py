@@ -27,6 +27,10 @@ def _letter_key(ch: str) -> tuple[int, int]:
     base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONES))
     if base in _BASE_RANK:
         return (_BASE_RANK[base], tone)
+    if base.isspace():
+        return (-1000, 0)  # "An Bình" before "Anh Đào": the shorter word first
+    if base.isdigit():
+        return (-100 + int(base), 0)
     return (len(_ALPHABET) + ord(base[:1] or " "), tone)
 
 

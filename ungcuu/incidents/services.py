@@ -69,7 +69,8 @@ def _moment(value, field: str, *, now: datetime, not_before: datetime | None = N
         moment = timezone.make_aware(moment)
     if moment > now + CLOCK_SKEW:
         raise ServiceError("Thời điểm không được ở tương lai.", field=field)
-    if not_before and moment < not_before:
+    # Forms give minutes only: a time in the same minute as ``not_before`` is fine.
+    if not_before and moment < not_before.replace(second=0, microsecond=0):
         raise ServiceError(
             "Thời điểm này sớm hơn lúc sự cố phát sinh "
             f"({timezone.localtime(not_before):%d/%m/%Y %H:%M}).",

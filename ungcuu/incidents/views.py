@@ -271,7 +271,7 @@ def _logbook_query(request):
 @login_required
 @require_GET
 def logbook_page(request):
-    form, flt, _ = _logbook_query(request)
+    form, flt, _centers = _logbook_query(request)
     paginator = Paginator(logbook(request.user, flt), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -291,7 +291,7 @@ def logbook_page(request):
 @login_required
 @require_GET
 def logbook_export(request):
-    form, flt, _ = _logbook_query(request)
+    form, flt, _centers = _logbook_query(request)
     stamp = timezone.localtime()
     content = logbook_xlsx(
         logbook(request.user, flt).iterator(chunk_size=2000),

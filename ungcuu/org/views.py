@@ -20,7 +20,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
+def locked_out(request, response=None, credentials=None, *args, **kwargs):
     """Shown by django-axes after repeated failed logins: who can unlock the account."""
     return render(
         request,
