@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from ungcuu.catalog.models import Tier
 from ungcuu.core.text import fold
-from ungcuu.incidents.models import Attachment, Incident, IncidentEscalation
+from ungcuu.incidents.models import OPEN_STATUSES, Attachment, Incident, IncidentEscalation
 from ungcuu.org.models import Role, User
 from ungcuu.org.scope import center_q
 
@@ -88,3 +89,49 @@ def logbook(user: User, flt: LogbookFilter) -> QuerySet[Incident]:
 
 def open_incidents(user: User) -> QuerySet[Incident]:
     return incidents_for(user).open().for_logbook().order_by("-started_at")
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    open: int
+    complex: int
+    citizens_affected: int
+    downtime_minutes: int
+
+
+def month_summary(user: User, today: date) -> Summary:
+    """This month's figures for the home page, within the user's scope."""
+    since = _day_start(today.replace(day=1))
+    qs = incidents_for(user).filter(started_at__gte=since)
+    figures = qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        complex=Count("id", filter=Q(tier=Tier.COMPLEX)),
+        citizens=Sum("citizens_affected"),
+    )
+    downtime = sum(
+        (restored - started).total_seconds()
+        for started, restored in qs.filter(restored_at__isnull=False).values_list(
+            "started_at", "restored_at"
+        )
+    )
+    return Summary(
+        total=figures["total"],
+        open=figures["open"],
+        complex=figures["complex"],
+        citizens_affected=figures["citizens"] or 0,
+        downtime_minutes=round(downtime / 60),
+    )
+
+
+def open_by_center(user: User) -> list[dict]:
+    """Open incidents per center, for people who oversee several centers."""
+    rows = (
+        incidents_for(user)
+        .open()
+        .values("center__code", "center__ward_name")
+        .annotate(count=Count("id"), complex=Count("id", filter=Q(tier=Tier.COMPLEX)))
+        .order_by("-count", "center__ward_name")
+    )
+    return list(rows)

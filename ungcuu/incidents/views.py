@@ -22,6 +22,8 @@ from ungcuu.incidents.selectors import (
     attachment_get,
     incident_get,
     logbook,
+    month_summary,
+    open_by_center,
     open_incidents,
 )
 from ungcuu.org.models import Organisation
@@ -49,6 +51,8 @@ def home(request):
         "open_incidents": open_incidents(user)[:50],
         "may_report": permissions.may_report(user),
         "show_center": not user.center_id,
+        "summary": month_summary(user, timezone.localdate()),
+        "by_center": [] if user.center_id else open_by_center(user),
     }
     if user.center_id:
         context["on_duty"] = on_duty(user.center, timezone.localdate())
