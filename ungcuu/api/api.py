@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -24,7 +27,7 @@ class BearerAuth(HttpBearer):
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()
-        if found.last_used_at is None or now - found.last_used_at > timezone.timedelta(hours=1):
+        if found.last_used_at is None or now - found.last_used_at > timedelta(hours=1):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
@@ -33,7 +36,19 @@ class BearerAuth(HttpBearer):
 class SessionAuth(APIKeyCookie):
     """The browser's login session; unsafe methods need the CSRF token."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No session cookie: not a browser call, so a failed token answers 401, not a
+        # CSRF refusal.
+        if self.param_name not in request.COOKIES:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:
+            raise HttpError(
+                403, "Thiếu hoặc sai mã bảo vệ CSRF: tải lại trang rồi thử lại."
+            ) from exc
 
     def authenticate(self, request: HttpRequest, key: str | None):
         user = getattr(request, "user", None)
@@ -76,7 +91,7 @@ _PYDANTIC_MESSAGES = {
 
 
 def _field_name(loc) -> str:
-    parts = [str(part) for part in loc if part not in ("body", "payload", "query", "path")]
+    parts = [str(part) for part in loc if part not in ("body", "payload", "query", "path", "file")]
     return ".".join(parts) or "body"
 
 
@@ -114,7 +129,17 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        return api.create_response(
+            request,
+            {
+                "detail": _PYDANTIC_MESSAGES["json_invalid"],
+                "errors": {"body": "JSON không hợp lệ."},
+            },
+            status=400,
+        )
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 from ungcuu.api import routes  # noqa: E402,F401  (registers the routers)

@@ -1,10 +1,7 @@
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import Http404
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -12,8 +9,8 @@ from pydantic import Field
 
 from ungcuu.catalog.models import IncidentType
 from ungcuu.core.errors import ServiceError
-from ungcuu.incidents import services
-from ungcuu.incidents.models import EventKind, Incident, IncidentEvent, Status
+from ungcuu.incidents import permissions, services
+from ungcuu.incidents.models import Incident, IncidentEvent, Status
 from ungcuu.incidents.selectors import incident_get, incidents_for
 from ungcuu.org.scope import center_for_report
 
@@ -40,7 +37,7 @@ class EventOut(Schema):
     payload: dict
 
     @staticmethod
-    def of(event: IncidentEvent) -> EventOut:
+    def of(event: IncidentEvent) -> "EventOut":
         return EventOut(
             uuid=event.uuid,
             kind=event.kind,
@@ -149,6 +146,8 @@ class AckIn(Schema):
 )
 def incident_create(request, payload: IncidentIn):
     user = request.auth
+    if not permissions.may_report(user):
+        raise ServiceError("Tài khoản của bạn không được báo sự cố.", status=403)
     center = center_for_report(user, payload.center)
     if center is None:
         raise ServiceError("Không tìm thấy trung tâm này trong phạm vi của bạn.", field="center")
@@ -212,11 +211,6 @@ def incident_event(request, incident_id: int, payload: EventIn):
         data=payload.dict(),
         event_uuid=payload.uuid,
     )
-    if event is None:  # the step was already in that state: answer with its last event
-        event = incident.events.filter(kind=payload.kind).order_by("-at", "-id").first()
-        created = False
-    if event is None:
-        raise Http404
     return (201 if created else 200), EventOut.of(event)
 
 
@@ -227,12 +221,8 @@ def incident_event(request, incident_id: int, payload: EventIn):
 )
 def incident_ack(request, incident_id: int, payload: AckIn | None = None):
     incident = incident_get(request.auth, incident_id)
-    event_uuid = payload.uuid if payload else None
-    existing = incident.events.filter(kind=EventKind.ACKNOWLEDGED).order_by("at").first()
-    if existing and event_uuid is None:
-        return 200, EventOut.of(existing)
     event, created = services.incident_acknowledge(
-        actor=request.auth, incident=incident, event_uuid=event_uuid
+        actor=request.auth, incident=incident, event_uuid=payload.uuid if payload else None
     )
     return (201 if created else 200), EventOut.of(event)
 

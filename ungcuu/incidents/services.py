@@ -350,8 +350,39 @@ def _append(
 
 
 def incident_acknowledge(*, actor: User, incident: Incident, event_uuid=None, now=None):
-    return _append(
-        actor=actor, incident=incident, kind=EventKind.ACKNOWLEDGED, event_uuid=event_uuid, now=now
+    """Acknowledge; once someone has, a second acknowledgement answers with that one."""
+    try:
+        return _append(
+            actor=actor,
+            incident=incident,
+            kind=EventKind.ACKNOWLEDGED,
+            event_uuid=event_uuid,
+            now=now,
+        )
+    except ServiceError as exc:
+        incident.refresh_from_db()
+        first = _acknowledging_event(incident)
+        if exc.status != 409 or first is None:
+            raise
+        return first, False
+
+
+def _acknowledging_event(incident: Incident) -> IncidentEvent | None:
+    """The event that first acknowledged the incident (an ack, a start, an escalation…)."""
+    if incident.acknowledged_at is None:
+        return None
+    return (
+        incident.events.filter(
+            at=incident.acknowledged_at,
+            kind__in=[
+                EventKind.ACKNOWLEDGED,
+                EventKind.STARTED,
+                EventKind.ESCALATED,
+                EventKind.RESOLVED,
+            ],
+        )
+        .order_by("id")
+        .first()
     )
 
 
@@ -414,7 +445,17 @@ def incident_step(
             check=check,
         )
     except _Unchanged:
-        return None, False
+        # Already in that state: answer with the event that put it there.
+        latest = (
+            incident.events.filter(
+                kind__in=[EventKind.STEP_DONE, EventKind.STEP_UNDONE], payload__step=position
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
+        if latest is None:
+            raise ServiceError("Bước này chưa được đánh dấu.", field="step", status=409) from None
+        return latest, False
 
 
 class _Unchanged(Exception):
@@ -545,11 +586,11 @@ def attachment_add(
 
 def incident_event(
     *, actor: User, incident: Incident, kind: str, data: dict, event_uuid=None
-) -> tuple[IncidentEvent | None, bool]:
+) -> tuple[IncidentEvent, bool]:
     """Record an event described by plain input (a form or an API body).
 
     Returns the event and whether it is new; ticking a step that is already
-    ticked returns (None, False)."""
+    ticked returns the event that ticked it and False."""
     common = {"actor": actor, "incident": incident, "event_uuid": event_uuid}
     if kind == EventKind.ACKNOWLEDGED:
         return incident_acknowledge(**common)

@@ -170,7 +170,6 @@ def _stay(incident, leader):
 @pytest.mark.parametrize(
     ("setup", "attempt"),
     [
-        (_to_acknowledged, lambda i, u, o: services.incident_acknowledge(actor=u, incident=i)),
         (_to_in_progress, lambda i, u, o: services.incident_start(actor=u, incident=i)),
         (_stay, lambda i, u, o: services.incident_close(actor=u, incident=i)),
         (_to_in_progress, lambda i, u, o: services.incident_close(actor=u, incident=i)),
@@ -188,11 +187,9 @@ def _stay(incident, leader):
             _to_closed,
             lambda i, u, o: services.incident_resolve(actor=u, incident=i, root_cause="Lại"),
         ),
-        (_to_closed, lambda i, u, o: services.incident_acknowledge(actor=u, incident=i)),
         (_to_closed, lambda i, u, o: services.incident_close(actor=u, incident=i)),
     ],
     ids=[
-        "acknowledge-twice",
         "start-twice",
         "close-before-resolved",
         "close-while-in-progress",
@@ -201,7 +198,6 @@ def _stay(incident, leader):
         "escalate-after-resolved",
         "tick-step-after-resolved",
         "resolve-after-closed",
-        "acknowledge-after-closed",
         "close-twice",
     ],
 )
@@ -429,6 +425,21 @@ def test_replaying_an_event_uuid_adds_no_second_event(staff_a, leader_a, printer
 # --- steps and escalation -----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("setup", [_to_acknowledged, _to_in_progress, _to_closed])
+def test_a_second_acknowledgement_answers_with_the_first_and_changes_nothing(
+    staff_a, leader_a, director_a, internet, setup
+):
+    incident = report(staff_a, internet)
+    setup(incident, leader_a)
+    first = incident.events.get(at=incident.acknowledged_at)
+    before = snapshot(incident)
+
+    event, created = services.incident_acknowledge(actor=director_a, incident=incident)
+
+    assert (event, created) == (first, False)
+    assert snapshot(incident) == before
+
+
 def test_ticking_a_step_twice_adds_one_event(staff_a, printer_paper):
     incident = report(staff_a, printer_paper)
 
@@ -436,7 +447,7 @@ def test_ticking_a_step_twice_adds_one_event(staff_a, printer_paper):
     again, created_again = services.incident_step(actor=staff_a, incident=incident, step=2)
 
     assert created is True
-    assert (again, created_again) == (None, False)
+    assert (again, created_again) == (event, False)
     assert incident.events.filter(kind=EventKind.STEP_DONE).count() == 1
     assert incident.steps_done == [2]
     assert event.payload["text"] == printer_paper.steps.get(position=2).text
