@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuid_lib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -188,6 +188,8 @@ def incident_rebuild(*, incident: Incident) -> Incident:
         setattr(incident, field, value)
     incident.search_text = _search_text(incident)
     incident.save()
+    for event in incident.events.filter(kind=EventKind.ESCALATED).order_by("at", "id"):
+        _record_escalations(incident, event)
     return incident
 
 
@@ -309,7 +311,8 @@ def _append(
     payload: dict | None = None,
     event_uuid: uuid_lib.UUID | str | None = None,
     now: datetime | None = None,
-    check: callable | None = None,
+    check: Callable[[Incident, dict], dict] | None = None,
+    after: Callable[[Incident, IncidentEvent], None] | None = None,
 ) -> tuple[IncidentEvent, bool]:
     """Append one event under a row lock and apply it. Replays by ``event_uuid``."""
     event_uuid = _uuid(event_uuid, "uuid") if event_uuid else uuid_lib.uuid4()
@@ -345,6 +348,8 @@ def _append(
         apply_event(locked, event)
         locked.search_text = _search_text(locked)
         locked.save()
+        if after:
+            after(locked, event)
     incident.refresh_from_db()
     return event, True
 
@@ -474,21 +479,26 @@ def incident_escalate(
     """Escalate to outside organisations (which may then see and update the incident)."""
     orgs = list(organisations)
     note = _text(note, "note")
-    now = _now(now)
-    event, created = _append(
+    return _append(
         actor=actor,
         incident=incident,
         kind=EventKind.ESCALATED,
-        payload={"organisations": [{"id": org.pk, "name": org.name} for org in orgs], "note": note},
+        payload={
+            "organisations": [{"id": org.pk, "name": org.name} for org in orgs],
+            "note": note,
+        },
         event_uuid=event_uuid,
         now=now,
+        after=_record_escalations,
     )
-    if created:
-        for org in orgs:
-            IncidentEscalation.objects.get_or_create(
-                incident=incident, organisation=org, defaults={"at": event.at}
-            )
-    return event, created
+
+
+def _record_escalations(incident: Incident, event: IncidentEvent) -> None:
+    """Who may see the incident follows from its escalated events (same transaction)."""
+    for org in event.payload.get("organisations", []):
+        IncidentEscalation.objects.get_or_create(
+            incident=incident, organisation_id=org["id"], defaults={"at": event.at}
+        )
 
 
 def incident_resolve(

@@ -556,3 +556,13 @@ def test_the_reporter_chooses_the_tier_of_other(staff_a):
     with pytest.raises(ServiceError) as refused:
         report(staff_a, other, tier="urgent")
     assert "tier" in refused.value.fields
+
+
+def test_rebuild_restores_who_the_incident_was_escalated_to(staff_a, leader_a, internet, vnpt):
+    incident = report(staff_a, internet)
+    services.incident_escalate(actor=leader_a, incident=incident, organisations=[vnpt])
+    IncidentEscalation.objects.filter(incident=incident).delete()
+
+    services.incident_rebuild(incident=incident)
+
+    assert list(incident.escalated_to.all()) == [vnpt]
