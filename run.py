@@ -45,7 +45,7 @@ def run(*args: str | Path, env: dict | None = None, check: bool = True) -> int:
 
 def install(extras: str) -> None:
     """Create .venv and install the locked dependencies, once per lock file."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (run.py runs on any python3 first)
         sys.exit("UngCuu cần Python 3.11 trở lên (UngCuu needs Python 3.11+).")
     if not PYTHON.exists():
         say("Tạo môi trường ảo .venv")
