@@ -77,14 +77,6 @@ def test_five_wrong_passwords_lock_the_account_and_name_who_unlocks_it(
     expect(page.locator(".topbar")).to_contain_text(leader_a.display_name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: no 404.html template (ungcuu/core/templates/ has only base.html), so a 404 is "
-        "Django's bare English 'Not Found' page: no viewport meta (laid out 980px wide, tiny "
-        "on a phone), no lang='vi', no header or link back to the home page"
-    ),
-)
 def test_the_not_found_page_speaks_vietnamese_and_leads_home(page, login, staff_a):
     login(staff_a)
     response = page.goto("/incidents/999999/")

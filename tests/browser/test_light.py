@@ -78,16 +78,6 @@ def test_every_request_stays_on_the_server_and_pages_are_light_and_large(
     assert any(path.endswith("/app.css") for path in paths)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: app.css `.btn, button.btn, input[type=submit]` (specificity 0,1,1 for "
-        "button.btn) sets background:#fff and overrides `.btn-primary` (0,1,0), so every "
-        "<button class='btn btn-primary'> ('Đăng nhập', 'Gửi báo cáo sự cố', 'Lọc') is "
-        "white; only <a class='btn btn-primary'> is red (same for .btn-ok on the resolve "
-        "page's 'Xác nhận đã khắc phục')"
-    ),
-)
 def test_the_one_primary_action_of_a_screen_stands_out(page, login, staff_a):
     page.goto("/login/")
     background = "el => getComputedStyle(el).backgroundColor"

@@ -73,6 +73,7 @@ def test_leader_resolves_and_finds_it_in_the_log_book(
     book = page.locator("table.book")
     expect(book.get_by_role("link", name=incident.number)).to_be_visible()
 
+    page.get_by_text("Bộ lọc", exact=True).tap()  # the filters fold away on a phone
     page.get_by_label("Loại sự cố").select_option("printer-paper")
     page.get_by_role("button", name="Lọc", exact=True).tap()
     expect(page).to_have_url(re.compile(r"type=printer-paper"))

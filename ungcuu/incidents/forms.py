@@ -133,8 +133,11 @@ class LogbookFilterForm(forms.Form):
 
     def __init__(self, *args, centers=(), types=(), statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["center"].choices = [("", _("Tất cả"))] + [
-            (c.code, c.short_name) for c in centers
-        ]
+        if len(centers) < 2:
+            del self.fields["center"]  # one center: nothing to choose
+        else:
+            self.fields["center"].choices = [("", _("Tất cả"))] + [
+                (c.code, c.short_name) for c in centers
+            ]
         self.fields["type"].choices = [("", _("Tất cả"))] + [(t.code, t.name) for t in types]
-        self.fields["status"].choices = [("", "Tất cả"), ("open", _("Đang mở"))] + list(statuses)
+        self.fields["status"].choices = [("", _("Tất cả")), ("open", _("Đang mở"))] + list(statuses)

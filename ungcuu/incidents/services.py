@@ -514,12 +514,13 @@ def incident_resolve(
     now: datetime | None = None,
 ):
     now = _now(now)
+    restored = _moment(restored_at or now, "restored_at", now=now, not_before=incident.started_at)
+    # A form gives minutes only: within the onset's minute, restoring counts from the onset.
+    restored = max(restored, incident.started_at)
     payload = {
         "root_cause": _text(root_cause, "root_cause", required=True),
         "resolution": _text(resolution, "resolution"),
-        "restored_at": _iso(
-            _moment(restored_at or now, "restored_at", now=now, not_before=incident.started_at)
-        ),
+        "restored_at": _iso(restored),
         "citizens_affected": _count(citizens_affected, "citizens_affected"),
         "dossiers_delayed": _count(dossiers_delayed, "dossiers_delayed"),
     }
