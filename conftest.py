@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ungcuu.catalog import cache as catalog_cache
 from ungcuu.catalog.models import IncidentType
 from ungcuu.core.testing import make_user
 from ungcuu.org.models import Organisation, OrganisationKind, Role
@@ -14,6 +15,7 @@ from ungcuu.org.services import center_create
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PASSWORD_HASHERS = ["ungcuu.core.testing.FastArgon2PasswordHasher"]
+    catalog_cache.clear()  # each test's database has its own catalog rows
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ For each database it
      ``ungcuu migrate``, ``ungcuu addcenter 17623 bachngoc BN``, creates a
      staff user of that center and gets a token with ``ungcuu token``;
   2. starts the real server (``ungcuu serve --host 127.0.0.1 --port <free>``,
-     gunicorn gthread) and waits for GET /healthz to answer 200;
+     Granian, one thread per worker) and waits for GET /healthz to answer 200;
   3. load: N concurrent keep-alive clients POST /api/v1/incidents for a fixed
      time (after a short warm-up that is not counted);
   4. ceiling: with the server stopped, the same rows inserted straight through
@@ -65,8 +65,8 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the service numbers incidents by loca
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 # Chosen after trying workers 2–4 × threads 2–8 on a 2-core machine (see bench/README.md).
-DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 2
+DEFAULT_WORKERS = 4
+DEFAULT_THREADS = 1
 
 TARGETS = {"creates_s": 300.0, "p99_ms": 100.0, "ratio": 0.3}  # on PostgreSQL
 
@@ -256,7 +256,7 @@ class Server:
             str(self.threads),
         ]
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        # A session of its own: gunicorn's master and workers share one process
+        # A session of its own: the server's main process and workers share one process
         # group that stop() can end as a whole, and Ctrl+C in the terminal reaches
         # only this script, whose cleanup then stops the server.
         self.proc = subprocess.Popen(
@@ -302,7 +302,7 @@ class Server:
             return
         try:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)  # gunicorn: graceful shutdown
+                os.killpg(proc.pid, signal.SIGTERM)  # graceful shutdown
                 try:
                     proc.wait(timeout=25)
                 except subprocess.TimeoutExpired:
@@ -861,7 +861,7 @@ def ceiling_load(
 
 def profile_child(requests: int) -> None:
     """Run by ``--profile``: in-process creates through Django's test client (no
-    HTTP, no gunicorn, one client), to see where a create's CPU time goes.
+    HTTP, no web server, one client), to see where a create's CPU time goes.
 
     Prints the queries of one create, the time per create, the share spent in
     SQL execute, the cost of each step of the endpoint on its own, and a cProfile."""

@@ -139,8 +139,9 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A "SELECT 1" before reusing a connection survives a database restart; it costs
+    # one round trip per request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("UNGCUU_DB_HEALTH_CHECKS", True)
 else:
     DATABASES = {
         "default": {

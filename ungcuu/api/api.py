@@ -19,12 +19,13 @@ class BearerAuth(HttpBearer):
     """``Authorization: Bearer <token>`` with a per-user token (see ``ungcuu token``)."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        found = (
-            ApiToken.objects.select_related("user__center", "user__province")
-            .filter(digest=ApiToken.digest_of(token))
-            .first()
-        )
-        if found is None or not found.user.is_active:
+        try:
+            found = ApiToken.objects.select_related("user__center").get(
+                digest=ApiToken.digest_of(token)
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        if not found.user.is_active:
             return None
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > timedelta(hours=1):

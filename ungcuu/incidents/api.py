@@ -7,7 +7,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from ungcuu.catalog.models import IncidentType
+from ungcuu.catalog.cache import incident_type_by_code
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents import permissions, services
 from ungcuu.incidents.models import Incident, IncidentEvent, Status
@@ -151,7 +151,7 @@ def incident_create(request, payload: IncidentIn):
     center = center_for_report(user, payload.center)
     if center is None:
         raise ServiceError("Không tìm thấy trung tâm này trong phạm vi của bạn.", field="center")
-    incident_type = IncidentType.objects.filter(code=payload.type).first()
+    incident_type = incident_type_by_code(payload.type)
     if incident_type is None:
         raise ServiceError("Không có loại sự cố này trong danh mục.", field="type")
     result = services.incident_report(

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -95,15 +94,27 @@ def _search_text(incident: Incident) -> str:
 
 
 def _next_number(center: Center, year: int) -> str:
-    """The next number at a center in a year, e.g. BN-2026-0007 (call inside a transaction)."""
-    counter = IncidentSequence.objects.filter(center=center, year=year)
-    if not counter.update(last=F("last") + 1):
+    """The next number at a center in a year, e.g. BN-2026-0007 (call inside a transaction).
+
+    One UPDATE … RETURNING takes the counter row's lock and reads it: every report
+    of a center queues on this row until COMMIT, so it is the last thing before the
+    inserts."""
+    table = IncidentSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE center_id = %s AND year = %s RETURNING last",
+            [center.pk, year],
+        )
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 IncidentSequence.objects.create(center=center, year=year, last=1)
-        except IntegrityError:
-            counter.update(last=F("last") + 1)
-    last = counter.values_list("last", flat=True).get()
+            last = 1
+        except IntegrityError:  # another report created it first
+            return _next_number(center, year)
+    else:
+        last = row[0]
     return f"{center.prefix}-{year}-{last:04d}"
 
 
@@ -219,10 +230,62 @@ def incident_report(
     """Report an incident. Replaying the same ``client_uuid`` returns the first one."""
     now = _now(now)
     client_uuid = _uuid(client_uuid, "client_uuid") if client_uuid else uuid_lib.uuid4()
-    existing = Incident.objects.filter(client_uuid=client_uuid).first()
-    if existing:
+    try:
+        incident, event, checked_files = _new_report(
+            actor=actor,
+            center=center,
+            incident_type=incident_type,
+            description=description,
+            started_at=started_at,
+            impact=impact,
+            citizens_waiting=citizens_waiting,
+            tier=tier,
+            client_uuid=client_uuid,
+            files=files,
+            now=now,
+        )
+    except ServiceError:
+        # A replay is answered with the first report even if its input would no
+        # longer pass (the onset now over a year ago, the type retired…).
+        existing = Incident.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
         return ReportResult(_replayed(existing, actor, center), created=False)
 
+    # Everything is prepared before the transaction: the counter row is locked
+    # only for the three statements that need it.
+    try:
+        with transaction.atomic():
+            incident.number = _next_number(center, timezone.localtime(now).year)
+            incident.search_text = f"{fold(incident.number)} {incident.search_text}"
+            incident.save(force_insert=True)
+            event.incident = incident
+            event.save(force_insert=True)
+            for upload, content_type, ext in checked_files:
+                _store_attachment(actor, incident, upload, content_type, ext, now)
+    except IntegrityError:
+        existing = Incident.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
+        return ReportResult(_replayed(existing, actor, center), created=False)
+    return ReportResult(incident, created=True)
+
+
+def _new_report(
+    *,
+    actor,
+    center,
+    incident_type,
+    description,
+    started_at,
+    impact,
+    citizens_waiting,
+    tier,
+    client_uuid,
+    files,
+    now,
+) -> tuple[Incident, IncidentEvent, list]:
+    """Check a report and build (unsaved) its incident and "reported" event."""
     if not permissions.may_report(actor):
         raise ServiceError("Tài khoản của bạn không được báo sự cố.", status=403)
     if not incident_type.is_active:
@@ -240,47 +303,35 @@ def incident_report(
     if started < now - timedelta(days=366):
         raise ServiceError("Thời điểm phát sinh quá xa (hơn một năm trước).", field="started_at")
     checked_files = check_uploads(list(files))
-
-    try:
-        with transaction.atomic():
-            incident = Incident(
-                client_uuid=client_uuid,
-                center=center,
-                incident_type=incident_type,
-                tier=tier,
-                description=description,
-                impact=impact,
-                citizens_waiting=waiting,
-                started_at=started,
-                reported_at=now,
-                reporter=actor,
-            )
-            incident.number = _next_number(center, timezone.localtime(now).year)
-            incident.search_text = _search_text(incident)
-            incident.save()
-            IncidentEvent.objects.create(
-                uuid=uuid_lib.uuid4(),
-                incident=incident,
-                kind=EventKind.REPORTED,
-                actor=actor,
-                at=now,
-                payload={
-                    "type": incident_type.code,
-                    "tier": tier,
-                    "description": description,
-                    "impact": impact,
-                    "citizens_waiting": waiting,
-                    "started_at": _iso(started),
-                },
-            )
-            for upload, content_type, ext in checked_files:
-                _store_attachment(actor, incident, upload, content_type, ext, now)
-    except IntegrityError:
-        existing = Incident.objects.filter(client_uuid=client_uuid).first()
-        if existing is None:
-            raise
-        return ReportResult(_replayed(existing, actor, center), created=False)
-    return ReportResult(incident, created=True)
+    incident = Incident(
+        client_uuid=client_uuid,
+        center=center,
+        incident_type=incident_type,
+        tier=tier,
+        description=description,
+        impact=impact,
+        citizens_waiting=waiting,
+        started_at=started,
+        reported_at=now,
+        reporter=actor,
+        number="",
+    )
+    incident.search_text = _search_text(incident)
+    event = IncidentEvent(
+        uuid=uuid_lib.uuid4(),
+        kind=EventKind.REPORTED,
+        actor=actor,
+        at=now,
+        payload={
+            "type": incident_type.code,
+            "tier": tier,
+            "description": description,
+            "impact": impact,
+            "citizens_waiting": waiting,
+            "started_at": _iso(started),
+        },
+    )
+    return incident, event, checked_files
 
 
 def _replayed(existing: Incident, actor: User, center: Center) -> Incident:

@@ -44,8 +44,10 @@ def centers_for(user: User) -> QuerySet[Center]:
 
 def center_for_report(user: User, code: str | None) -> Center | None:
     """The center a user may report for: their own, or (province, admin) one they see."""
-    if code:
-        return centers_for(user).filter(code=code).first() if user.role != Role.VENDOR else None
-    if user.center_id:
+    if user.role == Role.VENDOR:
+        return None
+    if user.center_id and (not code or code == user.center.code):
         return user.center
+    if code:
+        return centers_for(user).filter(code=code).first()
     return None

@@ -1,10 +1,9 @@
-"""`ungcuu serve`: the production server (gunicorn; waitress on Windows)."""
+"""`ungcuu serve`: the production server (Granian; waitress as a pure-Python fallback)."""
 
 from __future__ import annotations
 
 import os
 import socket
-import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -34,10 +33,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("UNGCUU_WORKERS", 0)) or min(8, 2 * (os.cpu_count() or 1)),
-            help="Số tiến trình phục vụ (mặc định: 2 × số lõi, tối đa 8).",
+            default=int(os.environ.get("UNGCUU_WORKERS", 0))
+            or min(8, max(2, 2 * (os.cpu_count() or 1))),
+            help="Số tiến trình phục vụ (mặc định: 2 × số lõi, từ 2 đến 8).",
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("UNGCUU_THREADS", 4)))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("UNGCUU_THREADS", 1)),
+            help="Số luồng mỗi tiến trình (mặc định 1: đo được nhanh nhất, xem bench/).",
+        )
         parser.add_argument(
             "--no-migrate", action="store_true", help="Không tự cập nhật cơ sở dữ liệu."
         )
@@ -53,10 +58,29 @@ class Command(BaseCommand):
             self.stdout.write(f"Trong mạng nội bộ (điện thoại, máy khác): http://{lan}:{port}/")
         self.stdout.write(f"Dữ liệu: {settings.DATA_DIR}  ·  Dừng: Ctrl+C")
         self.stdout.flush()
-        if sys.platform == "win32":
-            self._waitress(host, port, threads * max(workers, 1))
+        if os.environ.get("UNGCUU_SERVER", "granian") == "waitress":
+            self._waitress(host, port, max(4, workers * threads))
         else:
-            self._gunicorn(host, port, workers, threads)
+            self._granian(host, port, workers, threads)
+
+    def _granian(self, host: str, port: int, workers: int, threads: int) -> None:
+        from django.db import connections
+        from granian import Granian
+        from granian.constants import Interfaces
+        from granian.log import LogLevels
+
+        # Workers open their own connections after the fork.
+        connections.close_all()
+        Granian(
+            "ungcuu.wsgi:application",
+            address=host,
+            port=port,
+            interface=Interfaces.WSGI,
+            workers=workers,
+            blocking_threads=threads,
+            respawn_failed_workers=True,
+            log_level=LogLevels.warning,
+        ).serve()
 
     def _waitress(self, host: str, port: int, threads: int) -> None:
         from waitress import serve
@@ -64,31 +88,3 @@ class Command(BaseCommand):
         from ungcuu.wsgi import application
 
         serve(application, host=host, port=port, threads=threads, ident="UngCuu")
-
-    def _gunicorn(self, host: str, port: int, workers: int, threads: int) -> None:
-        from django.db import connections
-        from gunicorn.app.base import BaseApplication
-
-        # Workers open their own connections after the fork.
-        connections.close_all()
-
-        class Server(BaseApplication):
-            def load_config(self):
-                self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
-                self.cfg.set("workers", workers)
-                self.cfg.set("threads", threads)
-                self.cfg.set("worker_class", "gthread")
-                self.cfg.set("timeout", 120)
-                self.cfg.set("graceful_timeout", 20)
-                self.cfg.set("keepalive", 5)
-                self.cfg.set("accesslog", os.environ.get("UNGCUU_ACCESS_LOG") or None)
-                self.cfg.set("errorlog", "-")
-                self.cfg.set("loglevel", "warning")
-                self.cfg.set("proc_name", "ungcuu")
-
-            def load(self):
-                from ungcuu.wsgi import application
-
-                return application
-
-        Server().run()
