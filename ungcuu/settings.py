@@ -216,8 +216,9 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
-# Allows the app to serve its own files even before collectstatic has run.
-WHITENOISE_USE_FINDERS = True
+# Before collectstatic has run (tests, a first start) the app serves its files
+# straight from the apps; `ungcuu serve` collects them first, compressed.
+WHITENOISE_USE_FINDERS = not envbool("UNGCUU_STATIC_COLLECTED", False)
 WHITENOISE_MANIFEST_STRICT = False
 UPLOAD_MAX_BYTES = envint("UNGCUU_UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -51,6 +51,9 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Serve the collected, compressed copies (for workers forked or spawned).
+        os.environ["UNGCUU_STATIC_COLLECTED"] = "1"
+        settings.WHITENOISE_USE_FINDERS = False
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         self.stdout.write(f"UngCuu đang chạy tại http://{shown_host}:{port}/")
         lan = _lan_address() if host in ("0.0.0.0", "::") else None
