@@ -1,0 +1,198 @@
+"""Reporting an incident: one number, one row, one "reported" event."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from ungcuu.catalog.models import IncidentType, Tier
+from ungcuu.core.errors import ServiceError
+from ungcuu.core.text import fold
+from ungcuu.incidents import permissions
+from ungcuu.incidents.models import (
+    EventKind,
+    Impact,
+    Incident,
+    IncidentEvent,
+    IncidentSequence,
+)
+from ungcuu.incidents.services.attachments import _store_attachment
+from ungcuu.incidents.services.common import (
+    _count,
+    _iso,
+    _moment,
+    _now,
+    _search_text,
+    _text,
+    _uuid,
+)
+from ungcuu.incidents.uploads import check_uploads
+from ungcuu.org.models import Center, User
+
+
+def _next_number(center: Center, year: int) -> str:
+    """The next number at a center in a year, e.g. BN-2026-0007 (call inside a transaction).
+
+    One UPDATE … RETURNING takes the counter row's lock and reads it: every report
+    of a center queues on this row until COMMIT, so it is the last thing before the
+    inserts."""
+    table = IncidentSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE center_id = %s AND year = %s RETURNING last",
+            [center.pk, year],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        try:
+            with transaction.atomic():
+                IncidentSequence.objects.create(center=center, year=year, last=1)
+            last = 1
+        except IntegrityError:  # another report created it first
+            return _next_number(center, year)
+    else:
+        last = row[0]
+    return f"{center.prefix}-{year}-{last:04d}"
+
+
+@dataclass
+class ReportResult:
+    incident: Incident
+    created: bool
+
+
+def incident_report(
+    *,
+    actor: User,
+    center: Center,
+    incident_type: IncidentType,
+    description: str = "",
+    started_at: datetime | str | None = None,
+    impact: str = Impact.PARTIAL,
+    citizens_waiting: int | str = 0,
+    tier: str | None = None,
+    client_uuid: uuid_lib.UUID | str | None = None,
+    files: Iterable[UploadedFile] = (),
+    now: datetime | None = None,
+) -> ReportResult:
+    """Report an incident. Replaying the same ``client_uuid`` returns the first one."""
+    now = _now(now)
+    client_uuid = _uuid(client_uuid, "client_uuid") if client_uuid else uuid_lib.uuid4()
+    try:
+        incident, event, checked_files = _new_report(
+            actor=actor,
+            center=center,
+            incident_type=incident_type,
+            description=description,
+            started_at=started_at,
+            impact=impact,
+            citizens_waiting=citizens_waiting,
+            tier=tier,
+            client_uuid=client_uuid,
+            files=files,
+            now=now,
+        )
+    except ServiceError:
+        # A replay is answered with the first report even if its input would no
+        # longer pass (the onset now over a year ago, the type retired…).
+        existing = Incident.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
+        return ReportResult(_replayed(existing, actor, center), created=False)
+
+    # Everything is prepared before the transaction: the counter row is locked
+    # only for the three statements that need it.
+    try:
+        with transaction.atomic():
+            incident.number = _next_number(center, timezone.localtime(now).year)
+            incident.search_text = f"{fold(incident.number)} {incident.search_text}"
+            incident.save(force_insert=True)
+            event.incident = incident
+            event.save(force_insert=True)
+            for upload, content_type, ext in checked_files:
+                _store_attachment(actor, incident, upload, content_type, ext, now)
+    except IntegrityError:
+        existing = Incident.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
+        return ReportResult(_replayed(existing, actor, center), created=False)
+    return ReportResult(incident, created=True)
+
+
+def _new_report(
+    *,
+    actor,
+    center,
+    incident_type,
+    description,
+    started_at,
+    impact,
+    citizens_waiting,
+    tier,
+    client_uuid,
+    files,
+    now,
+) -> tuple[Incident, IncidentEvent, list]:
+    """Check a report and build (unsaved) its incident and "reported" event."""
+    if not permissions.may_report(actor):
+        raise ServiceError("Tài khoản của bạn không được báo sự cố.", status=403)
+    if not incident_type.is_active:
+        raise ServiceError("Loại sự cố này không còn dùng.", field="type")
+    if impact not in Impact.values:
+        raise ServiceError("Mức ảnh hưởng không hợp lệ.", field="impact")
+    if incident_type.tier_chosen_by_reporter and tier:
+        if tier not in Tier.values:
+            raise ServiceError("Mức độ không hợp lệ.", field="tier")
+    else:
+        tier = incident_type.tier
+    description = _text(description, "description")
+    waiting = _count(citizens_waiting, "citizens_waiting")
+    started = _moment(started_at or now, "started_at", now=now)
+    if started < now - timedelta(days=366):
+        raise ServiceError("Thời điểm phát sinh quá xa (hơn một năm trước).", field="started_at")
+    checked_files = check_uploads(list(files))
+    incident = Incident(
+        client_uuid=client_uuid,
+        center=center,
+        incident_type=incident_type,
+        tier=tier,
+        description=description,
+        impact=impact,
+        citizens_waiting=waiting,
+        started_at=started,
+        reported_at=now,
+        reporter=actor,
+        number="",
+    )
+    incident.search_text = _search_text(incident)
+    event = IncidentEvent(
+        uuid=uuid_lib.uuid4(),
+        kind=EventKind.REPORTED,
+        actor=actor,
+        at=now,
+        payload={
+            "type": incident_type.code,
+            "tier": tier,
+            "description": description,
+            "impact": impact,
+            "citizens_waiting": waiting,
+            "started_at": _iso(started),
+        },
+    )
+    return incident, event, checked_files
+
+
+def _replayed(existing: Incident, actor: User, center: Center) -> Incident:
+    from ungcuu.incidents.selectors import incidents_for
+
+    if existing.center_id != center.id or not incidents_for(actor).filter(pk=existing.pk).exists():
+        raise ServiceError(
+            "Mã client_uuid này đã được dùng cho một sự cố khác.", status=409, field="client_uuid"
+        )
+    return existing

@@ -1,0 +1,319 @@
+"""Every later change: one event under a row lock, applied to the row."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db import transaction
+
+from ungcuu.core.errors import ServiceError
+from ungcuu.incidents import permissions
+from ungcuu.incidents.models import (
+    EventKind,
+    Incident,
+    IncidentEvent,
+)
+from ungcuu.incidents.services.common import (
+    _count,
+    _iso,
+    _moment,
+    _now,
+    _search_text,
+    _text,
+    _uuid,
+)
+from ungcuu.incidents.services.state import _record_escalations, apply_event
+from ungcuu.org.models import Organisation, User
+
+
+def _append(
+    *,
+    actor: User,
+    incident: Incident,
+    kind: str,
+    payload: dict | None = None,
+    event_uuid: uuid_lib.UUID | str | None = None,
+    now: datetime | None = None,
+    check: Callable[[Incident, dict], dict] | None = None,
+    after: Callable[[Incident, IncidentEvent], None] | None = None,
+) -> tuple[IncidentEvent, bool]:
+    """Append one event under a row lock and apply it. Replays by ``event_uuid``."""
+    event_uuid = _uuid(event_uuid, "uuid") if event_uuid else uuid_lib.uuid4()
+    existing = IncidentEvent.objects.filter(uuid=event_uuid).first()
+    if existing:
+        if existing.incident_id != incident.pk:
+            raise ServiceError("Mã uuid này đã được dùng.", field="uuid", status=409)
+        return existing, False
+    now = _now(now)
+    with transaction.atomic():
+        locked = (
+            Incident.objects.select_for_update().select_related("incident_type").get(pk=incident.pk)
+        )
+        if not permissions.may(actor, kind, locked):
+            allowed_from = permissions.TRANSITIONS.get(kind, (frozenset(),))[0]
+            if kind in permissions.TRANSITIONS and locked.status not in allowed_from:
+                raise ServiceError(
+                    f"Không thể “{EventKind(kind).label.lower()}” khi sự cố "
+                    f"đang ở trạng thái “{locked.get_status_display().lower()}”.",
+                    status=409,
+                )
+            raise ServiceError("Bạn không có quyền thực hiện thao tác này.", status=403)
+        if check:
+            payload = check(locked, payload or {})
+        event = IncidentEvent.objects.create(
+            uuid=event_uuid,
+            incident=locked,
+            kind=kind,
+            actor=actor,
+            at=now,
+            payload=payload or {},
+        )
+        apply_event(locked, event)
+        locked.search_text = _search_text(locked)
+        locked.save()
+        if after:
+            after(locked, event)
+    incident.refresh_from_db()
+    return event, True
+
+
+def incident_acknowledge(*, actor: User, incident: Incident, event_uuid=None, now=None):
+    """Acknowledge; once someone has, a second acknowledgement answers with that one."""
+    try:
+        return _append(
+            actor=actor,
+            incident=incident,
+            kind=EventKind.ACKNOWLEDGED,
+            event_uuid=event_uuid,
+            now=now,
+        )
+    except ServiceError as exc:
+        incident.refresh_from_db()
+        first = _acknowledging_event(incident)
+        if exc.status != 409 or first is None:
+            raise
+        return first, False
+
+
+def _acknowledging_event(incident: Incident) -> IncidentEvent | None:
+    """The event that first acknowledged the incident (an ack, a start, an escalation…)."""
+    if incident.acknowledged_at is None:
+        return None
+    return (
+        incident.events.filter(
+            at=incident.acknowledged_at,
+            kind__in=[
+                EventKind.ACKNOWLEDGED,
+                EventKind.STARTED,
+                EventKind.ESCALATED,
+                EventKind.RESOLVED,
+            ],
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def incident_start(*, actor: User, incident: Incident, event_uuid=None, now=None):
+    return _append(
+        actor=actor, incident=incident, kind=EventKind.STARTED, event_uuid=event_uuid, now=now
+    )
+
+
+def incident_note(*, actor: User, incident: Incident, text: str, event_uuid=None, now=None):
+    text = _text(text, "text", required=True)
+    return _append(
+        actor=actor,
+        incident=incident,
+        kind=EventKind.NOTE,
+        payload={"text": text},
+        event_uuid=event_uuid,
+        now=now,
+    )
+
+
+def incident_assign(*, actor: User, incident: Incident, assignee: User, event_uuid=None, now=None):
+    if assignee.center_id != incident.center_id or not assignee.is_active:
+        raise ServiceError("Người được giao phải thuộc Trung tâm của sự cố.", field="assignee")
+    return _append(
+        actor=actor,
+        incident=incident,
+        kind=EventKind.ASSIGNED,
+        payload={"assignee_id": assignee.pk, "assignee": assignee.display_name},
+        event_uuid=event_uuid,
+        now=now,
+    )
+
+
+def incident_step(
+    *, actor: User, incident: Incident, step: int, done: bool = True, event_uuid=None, now=None
+):
+    """Tick (or untick) a playbook step; ticking one already ticked changes nothing."""
+    try:
+        position = int(step)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError("Bước xử lý không hợp lệ.", field="step") from exc
+    playbook = incident.incident_type.steps.filter(position=position).first()
+    if playbook is None:
+        raise ServiceError("Không có bước xử lý này trong hướng dẫn.", field="step")
+
+    def check(locked: Incident, payload: dict) -> dict:
+        if (position in locked.steps_done) == done:
+            raise _Unchanged
+        return payload
+
+    try:
+        return _append(
+            actor=actor,
+            incident=incident,
+            kind=EventKind.STEP_DONE if done else EventKind.STEP_UNDONE,
+            payload={"step": position, "text": playbook.text},
+            event_uuid=event_uuid,
+            now=now,
+            check=check,
+        )
+    except _Unchanged:
+        # Already in that state: answer with the event that put it there.
+        latest = (
+            incident.events.filter(
+                kind__in=[EventKind.STEP_DONE, EventKind.STEP_UNDONE], payload__step=position
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
+        if latest is None:
+            raise ServiceError("Bước này chưa được đánh dấu.", field="step", status=409) from None
+        return latest, False
+
+
+class _Unchanged(Exception):
+    pass
+
+
+def incident_escalate(
+    *,
+    actor: User,
+    incident: Incident,
+    organisations: Iterable[Organisation],
+    note: str = "",
+    event_uuid=None,
+    now=None,
+):
+    """Escalate to outside organisations (which may then see and update the incident)."""
+    orgs = list(organisations)
+    note = _text(note, "note")
+    return _append(
+        actor=actor,
+        incident=incident,
+        kind=EventKind.ESCALATED,
+        payload={
+            "organisations": [{"id": org.pk, "name": org.name} for org in orgs],
+            "note": note,
+        },
+        event_uuid=event_uuid,
+        now=now,
+        after=_record_escalations,
+    )
+
+
+def incident_resolve(
+    *,
+    actor: User,
+    incident: Incident,
+    root_cause: str,
+    restored_at: datetime | str | None = None,
+    resolution: str = "",
+    citizens_affected: int | str = 0,
+    dossiers_delayed: int | str = 0,
+    event_uuid=None,
+    now: datetime | None = None,
+):
+    now = _now(now)
+    restored = _moment(restored_at or now, "restored_at", now=now, not_before=incident.started_at)
+    # A form gives minutes only: within the onset's minute, restoring counts from the onset.
+    restored = max(restored, incident.started_at)
+    payload = {
+        "root_cause": _text(root_cause, "root_cause", required=True),
+        "resolution": _text(resolution, "resolution"),
+        "restored_at": _iso(restored),
+        "citizens_affected": _count(citizens_affected, "citizens_affected"),
+        "dossiers_delayed": _count(dossiers_delayed, "dossiers_delayed"),
+    }
+    return _append(
+        actor=actor,
+        incident=incident,
+        kind=EventKind.RESOLVED,
+        payload=payload,
+        event_uuid=event_uuid,
+        now=now,
+    )
+
+
+def incident_close(*, actor: User, incident: Incident, event_uuid=None, now=None):
+    return _append(
+        actor=actor, incident=incident, kind=EventKind.CLOSED, event_uuid=event_uuid, now=now
+    )
+
+
+def incident_reopen(*, actor: User, incident: Incident, reason: str, event_uuid=None, now=None):
+    reason = _text(reason, "reason", required=True)
+    return _append(
+        actor=actor,
+        incident=incident,
+        kind=EventKind.REOPENED,
+        payload={"reason": reason},
+        event_uuid=event_uuid,
+        now=now,
+    )
+
+
+def incident_event(
+    *, actor: User, incident: Incident, kind: str, data: dict, event_uuid=None
+) -> tuple[IncidentEvent, bool]:
+    """Record an event described by plain input (a form or an API body).
+
+    Returns the event and whether it is new; ticking a step that is already
+    ticked returns the event that ticked it and False."""
+    common = {"actor": actor, "incident": incident, "event_uuid": event_uuid}
+    if kind == EventKind.ACKNOWLEDGED:
+        return incident_acknowledge(**common)
+    if kind == EventKind.STARTED:
+        return incident_start(**common)
+    if kind == EventKind.NOTE:
+        return incident_note(text=data.get("text", ""), **common)
+    if kind in (EventKind.STEP_DONE, EventKind.STEP_UNDONE):
+        if data.get("step") in (None, ""):
+            raise ServiceError("Vui lòng chọn bước xử lý.", field="step")
+        return incident_step(step=data["step"], done=kind == EventKind.STEP_DONE, **common)
+    if kind == EventKind.ASSIGNED:
+        assignee = User.objects.filter(username=data.get("assignee") or "").first()
+        if assignee is None:
+            raise ServiceError("Không tìm thấy người được giao.", field="assignee")
+        return incident_assign(assignee=assignee, **common)
+    if kind == EventKind.ESCALATED:
+        try:
+            wanted = {int(pk) for pk in data.get("organisations") or []}
+        except (TypeError, ValueError) as exc:
+            raise ServiceError("Đơn vị không hợp lệ.", field="organisations") from exc
+        if not wanted:
+            raise ServiceError("Vui lòng chọn ít nhất một đơn vị.", field="organisations")
+        organisations = list(Organisation.objects.filter(pk__in=wanted))
+        if len(organisations) != len(wanted):
+            raise ServiceError("Có đơn vị không tồn tại.", field="organisations")
+        return incident_escalate(organisations=organisations, note=data.get("text", ""), **common)
+    if kind == EventKind.RESOLVED:
+        return incident_resolve(
+            root_cause=data.get("root_cause", ""),
+            resolution=data.get("resolution", ""),
+            restored_at=data.get("restored_at") or None,
+            citizens_affected=data.get("citizens_affected") or 0,
+            dossiers_delayed=data.get("dossiers_delayed") or 0,
+            **common,
+        )
+    if kind == EventKind.CLOSED:
+        return incident_close(**common)
+    if kind == EventKind.REOPENED:
+        return incident_reopen(reason=data.get("reason", ""), **common)
+    raise ServiceError("Thao tác không hợp lệ.", field="kind")
