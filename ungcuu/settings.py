@@ -95,10 +95,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the API docs page's files itself: no CDN
     "axes",
+    "huey.contrib.djhuey",
     "ungcuu.core",
     "ungcuu.org",
     "ungcuu.catalog",
     "ungcuu.incidents",
+    "ungcuu.notify",
     "ungcuu.api",
 ]
 
@@ -225,6 +227,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = envstr("REDIS_URL")
+
+# --- Background work (notifications, escalation timers): Huey. Its queue is a
+# SQLite file in the data dir by default (the worker runs inside `ungcuu serve`),
+# Redis when REDIS_URL is set.
+HUEY = {
+    "name": "ungcuu",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": REDIS_URL}
+    if REDIS_URL
+    else {"filename": str(DATA_DIR / "tasks.sqlite3")},
+    "immediate": envbool("UNGCUU_TASKS_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {
+        "workers": envint("UNGCUU_TASK_WORKERS", 4),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+# Where links in messages point (the ack link, the incident page). `ungcuu serve`
+# fills it with the LAN address when it is not set.
+BASE_URL = envstr("UNGCUU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ACK_LINK_HOURS = envint("UNGCUU_ACK_LINK_HOURS", 24)
 
 LOGGING = {
     "version": 1,

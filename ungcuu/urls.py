@@ -13,4 +13,5 @@ urlpatterns = [
     path("", incident_views.home, name="home"),
     path("", include("ungcuu.org.urls")),
     path("", include("ungcuu.incidents.urls")),
+    path("", include("ungcuu.notify.urls")),
 ]

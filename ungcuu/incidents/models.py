@@ -48,6 +48,7 @@ class EventKind(models.TextChoices):
     RESOLVED = "resolved", _("Đã khắc phục")
     CLOSED = "closed", _("Đóng sự cố")
     REOPENED = "reopened", _("Mở lại")
+    NOTIFIED = "notified", _("Gửi tin")
 
 
 class IncidentQuerySet(models.QuerySet):

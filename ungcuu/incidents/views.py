@@ -26,11 +26,17 @@ from ungcuu.incidents.selectors import (
     open_by_center,
     open_incidents,
 )
-from ungcuu.org.models import Organisation
+from ungcuu.notify.messages import share_text
+from ungcuu.notify.selectors import failed_deliveries
+from ungcuu.notify.services import detail_url
+from ungcuu.org.models import Organisation, Role
 from ungcuu.org.scope import centers_for
 from ungcuu.org.selectors import center_people, contacts_for, on_duty
 
 PAGE_SIZE = 50
+LEADER_ROLES = frozenset(
+    {Role.TEAM_LEADER, Role.CENTER_LEADER, Role.IT_OFFICER, Role.PROVINCE, Role.ADMIN}
+)
 
 
 def _form_error(form, exc: ServiceError) -> None:
@@ -53,6 +59,7 @@ def home(request):
         "show_center": not user.center_id,
         "summary": month_summary(user, timezone.localdate()),
         "by_center": [] if user.center_id else open_by_center(user),
+        "failed_deliveries": failed_deliveries(user)[:20] if user.role in LEADER_ROLES else [],
     }
     if user.center_id:
         context["on_duty"] = on_duty(user.center, timezone.localdate())
@@ -150,6 +157,8 @@ def _detail_context(request, incident, **extra):
         "organisations": _escalation_choices(incident) if EventKind.ESCALATED in allowed else [],
         "people": center_people(incident.center) if EventKind.ASSIGNED in allowed else [],
         "escalated_to": incident.escalated_to.all(),
+        "deliveries": incident.deliveries.select_related("channel"),
+        "share_text": share_text(incident, detail_url=detail_url(incident)),
         "contacts": contacts_for(incident.center, incident.incident_type.escalation_targets)
         if incident.incident_type.escalation_targets
         else [],

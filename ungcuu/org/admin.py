@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from ungcuu.notify.admin import ChannelInline
 from ungcuu.org.models import ApiToken, Center, Contact, DutyShift, Organisation, Province, User
 
 
@@ -32,6 +33,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
+    inlines = [ChannelInline]
     list_display = ["name", "organisation", "center", "phone", "zalo", "email"]
     list_filter = ["organisation__kind"]
     search_fields = ["name", "phone", "organisation__name"]
@@ -39,6 +41,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    inlines = [ChannelInline]
     list_display = [
         "username",
         "full_name",

@@ -33,6 +33,7 @@ from ungcuu.incidents.services.common import (
     _uuid,
 )
 from ungcuu.incidents.uploads import check_uploads
+from ungcuu.notify import services as notify
 from ungcuu.org.models import Center, User
 
 
@@ -115,6 +116,7 @@ def incident_report(
             incident.save(force_insert=True)
             event.incident = incident
             event.save(force_insert=True)
+            notify.outbox_on_report(incident)
             for upload, content_type, ext in checked_files:
                 _store_attachment(actor, incident, upload, content_type, ext, now)
     except IntegrityError:

@@ -25,12 +25,13 @@ from ungcuu.incidents.services.common import (
     _uuid,
 )
 from ungcuu.incidents.services.state import _record_escalations, apply_event
+from ungcuu.notify import services as notify
 from ungcuu.org.models import Organisation, User
 
 
 def _append(
     *,
-    actor: User,
+    actor: User | None,
     incident: Incident,
     kind: str,
     payload: dict | None = None,
@@ -38,8 +39,12 @@ def _append(
     now: datetime | None = None,
     check: Callable[[Incident, dict], dict] | None = None,
     after: Callable[[Incident, IncidentEvent], None] | None = None,
+    authorized: bool = False,
 ) -> tuple[IncidentEvent, bool]:
-    """Append one event under a row lock and apply it. Replays by ``event_uuid``."""
+    """Append one event under a row lock and apply it. Replays by ``event_uuid``.
+
+    ``authorized`` skips the role check (a signed link stands for the person) but
+    never the check of the incident's state."""
     event_uuid = _uuid(event_uuid, "uuid") if event_uuid else uuid_lib.uuid4()
     existing = IncidentEvent.objects.filter(uuid=event_uuid).first()
     if existing:
@@ -51,8 +56,10 @@ def _append(
         locked = (
             Incident.objects.select_for_update().select_related("incident_type").get(pk=incident.pk)
         )
-        if not permissions.may(actor, kind, locked):
-            allowed_from = permissions.TRANSITIONS.get(kind, (frozenset(),))[0]
+        allowed_from = permissions.TRANSITIONS.get(kind, (frozenset(),))[0]
+        if locked.status not in allowed_from or not (
+            authorized or permissions.may(actor, kind, locked)
+        ):
             if kind in permissions.TRANSITIONS and locked.status not in allowed_from:
                 raise ServiceError(
                     f"Không thể “{EventKind(kind).label.lower()}” khi sự cố "
@@ -79,15 +86,27 @@ def _append(
     return event, True
 
 
-def incident_acknowledge(*, actor: User, incident: Incident, event_uuid=None, now=None):
-    """Acknowledge; once someone has, a second acknowledgement answers with that one."""
+def incident_acknowledge(
+    *,
+    actor: User | None,
+    incident: Incident,
+    event_uuid=None,
+    now=None,
+    via_link: str = "",
+):
+    """Acknowledge; once someone has, a second acknowledgement answers with that one.
+
+    ``via_link`` names the recipient of a signed one-click link, which stands in
+    for a login."""
     try:
         return _append(
             actor=actor,
             incident=incident,
             kind=EventKind.ACKNOWLEDGED,
+            payload={"via": "link", "recipient": via_link} if via_link else None,
             event_uuid=event_uuid,
             now=now,
+            authorized=bool(via_link),
         )
     except ServiceError as exc:
         incident.refresh_from_db()
@@ -214,8 +233,13 @@ def incident_escalate(
         },
         event_uuid=event_uuid,
         now=now,
-        after=_record_escalations,
+        after=lambda locked, event: _escalated(locked, event, orgs, note),
     )
+
+
+def _escalated(incident: Incident, event: IncidentEvent, orgs, note: str) -> None:
+    _record_escalations(incident, event)
+    notify.outbox_on_escalate(incident, orgs, note)
 
 
 def incident_resolve(
@@ -248,6 +272,7 @@ def incident_resolve(
         payload=payload,
         event_uuid=event_uuid,
         now=now,
+        after=lambda locked, event: notify.outbox_on_resolve(locked),
     )
 
 

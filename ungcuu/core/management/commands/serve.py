@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -46,8 +48,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Không tự cập nhật cơ sở dữ liệu."
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Không chạy tiến trình nền (khi đã chạy `ungcuu run_huey` riêng).",
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_migrate, **options):
+    def handle(self, *args, host, port, workers, threads, no_migrate, no_worker, **options):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -61,10 +68,31 @@ class Command(BaseCommand):
             self.stdout.write(f"Trong mạng nội bộ (điện thoại, máy khác): http://{lan}:{port}/")
         self.stdout.write(f"Dữ liệu: {settings.DATA_DIR}  ·  Dừng: Ctrl+C")
         self.stdout.flush()
-        if os.environ.get("UNGCUU_SERVER", "granian") == "waitress":
-            self._waitress(host, port, max(4, workers * threads))
-        else:
-            self._granian(host, port, workers, threads)
+        if not os.environ.get("UNGCUU_BASE_URL"):
+            # Links in messages must open from staff phones: use the LAN address.
+            os.environ["UNGCUU_BASE_URL"] = f"http://{lan or shown_host}:{port}"
+            settings.BASE_URL = os.environ["UNGCUU_BASE_URL"]
+        worker = None if no_worker else self._start_worker()
+        try:
+            if os.environ.get("UNGCUU_SERVER", "granian") == "waitress":
+                self._waitress(host, port, max(4, workers * threads))
+            else:
+                self._granian(host, port, workers, threads)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+    def _start_worker(self) -> subprocess.Popen:
+        """The background worker (notifications, escalation timers) runs beside the
+        web server: nothing else to start."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "ungcuu", "run_huey", "--quiet"],
+            env=dict(os.environ),
+        )
 
     def _granian(self, host: str, port: int, workers: int, threads: int) -> None:
         from django.db import connections
@@ -82,7 +110,8 @@ class Command(BaseCommand):
             workers=workers,
             blocking_threads=threads,
             respawn_failed_workers=True,
-            log_level=LogLevels.warning,
+            # Granian warns that 2 × cores workers exceed the cores; measured faster here.
+            log_level=LogLevels.error,
         ).serve()
 
     def _waitress(self, host: str, port: int, threads: int) -> None:

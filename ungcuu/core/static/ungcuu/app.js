@@ -11,6 +11,30 @@
       }
     }
   });
+  // Share the report to a Zalo group through the phone's share sheet, or copy it.
+  // The text is already in the page, so this works with no connection at all.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-share]");
+    if (!button) { return; }
+    var source = document.getElementById(button.dataset.share);
+    var done = document.getElementById(button.dataset.share + "-done");
+    var text = source ? source.value : "";
+    function copied() { if (done) { done.textContent = "Đã sao chép – dán vào nhóm Zalo."; } }
+    function fallback() {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(copied, legacyCopy);
+      } else { legacyCopy(); }
+    }
+    function legacyCopy() {
+      source.hidden = false; source.select();
+      try { document.execCommand("copy"); copied(); } catch (e) { /* leave it selected */ }
+    }
+    if (navigator.share) {
+      navigator.share({ text: text }).catch(function (err) {
+        if (err && err.name !== "AbortError") { fallback(); }
+      });
+    } else { fallback(); }
+  });
   // Disable a submit button once pressed, so a slow link does not send twice.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,0 +1,101 @@
+"""Message text, as seed 004 step 2 asks: what, where, since when, impact, photos, ack link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ungcuu.incidents.models import Incident
+from ungcuu.notify.models import Level
+
+SMS_LIMIT = 320  # two SMS segments of Vietnamese without diacritics is 306; keep it short
+
+_HEADINGS = {
+    Level.AT_ONCE: "BÁO SỰ CỐ",
+    Level.NO_ACK: "CHƯA AI NHẬN TIN – BÁO LÊN CẤP TRÊN",
+    Level.PROLONGED: "SỰ CỐ KÉO DÀI",
+    Level.ESCALATED: "ĐỀ NGHỊ HỖ TRỢ XỬ LÝ SỰ CỐ",
+    Level.RESOLVED: "ĐÃ KHẮC PHỤC",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M %d/%m/%Y}"
+
+
+def incident_message(
+    incident: Incident,
+    *,
+    level: str,
+    detail_url: str,
+    ack_url: str = "",
+    note: str = "",
+    limit: int = 2000,
+) -> Message:
+    """The message for one recipient, never longer than ``limit``: the description is
+    cut, the links are kept."""
+    tier = "PHỨC TẠP" if incident.tier == "complex" else "ĐƠN GIẢN"
+    title = f"[{_HEADINGS[level]}] {incident.incident_type.name} – {incident.center.short_name}"
+    head = [
+        f"{_HEADINGS[level]} – sự cố {tier.lower()}: {incident.incident_type.name}",
+        f"Trung tâm: {incident.center.name}",
+        f"Số: {incident.number}",
+    ]
+    facts = [
+        f"Thời điểm phát sinh: {_when(incident.started_at)}",
+        f"Ảnh hưởng: {incident.get_impact_display()}"
+        + (
+            f"; {incident.citizens_waiting} người dân đang chờ" if incident.citizens_waiting else ""
+        ),
+        f"Người báo: {incident.reporter.display_name}"
+        + (f" ({incident.reporter.phone})" if incident.reporter.phone else ""),
+    ]
+    if level == Level.PROLONGED:
+        facts.append(
+            "Đề nghị chuyển sang tiếp nhận hồ sơ bằng giấy và thông báo cho người dân đang chờ."
+        )
+    if level == Level.RESOLVED and incident.restored_at:
+        facts.append(f"Hoạt động trở lại: {_when(incident.restored_at)}")
+        if incident.root_cause:
+            facts.append(f"Nguyên nhân: {incident.root_cause}")
+    done = _steps_done(incident)
+    if level == Level.ESCALATED and done:
+        facts.append("Đã thử: " + "; ".join(done))
+    photos = incident.attachments.count()
+    links = [f"Chi tiết{f', {photos} ảnh/video' if photos else ''}: {detail_url}"]
+    if ack_url:
+        links.append(f"Bấm để xác nhận đã nhận tin: {ack_url}")
+    description = " ".join(part for part in (note, incident.description) if part)
+
+    if limit <= SMS_LIMIT:  # SMS: the essentials on a few lines
+        head = [f"{_HEADINGS[level]}: {incident.incident_type.name}, {incident.center.short_name}"]
+        facts = [f"Từ {_when(incident.started_at)}. {incident.get_impact_display()}."]
+        links = [ack_url or detail_url]
+    fixed = "\n".join([*head, *facts, *links])
+    room = limit - len(fixed) - len("\nMô tả: ") - 1
+    if description and room > 10:
+        if len(description) > room:
+            description = description[: room - 1].rstrip() + "…"
+        body = "\n".join([*head, f"Mô tả: {description}", *facts, *links])
+    else:
+        body = fixed
+    return Message(title=title[:200], body=body[:limit] if len(body) > limit else body)
+
+
+def _steps_done(incident: Incident) -> list[str]:
+    if not incident.steps_done:
+        return []
+    steps = incident.incident_type.steps.filter(position__in=incident.steps_done)
+    return [step.text.rstrip(".") for step in steps]
+
+
+def share_text(incident: Incident, *, detail_url: str) -> str:
+    """The report formatted for a Zalo group, shared from the phone (seed 004 step 2)."""
+    return incident_message(incident, level=Level.AT_ONCE, detail_url=detail_url).body

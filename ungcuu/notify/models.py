@@ -1,0 +1,174 @@
+"""Channels, routing policy, escalation runs and the delivery outbox."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ungcuu.org.models import Center, Contact
+
+
+class Channel(models.Model):
+    """One way to reach a person or an outside contact (a group counts as a contact).
+
+    The URL is any Apprise URL: zalo://, tgram://, mailto://, ntfy://, json://,
+    workflows:// (Teams), httpsms://, smseagle://, brandname:// …"""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="channels",
+        verbose_name=_("người nhận"),
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="channels",
+        verbose_name=_("đầu mối / nhóm"),
+    )
+    url = models.CharField(_("địa chỉ kênh (Apprise)"), max_length=500)
+    label = models.CharField(_("tên gợi nhớ"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("thứ tự thử"), default=1, help_text=_("Kênh số nhỏ được thử trước; lỗi thì thử kênh sau.")
+    )
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("kênh nhận tin")
+        verbose_name_plural = _("kênh nhận tin")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="channel_has_one_owner",
+                condition=(
+                    Q(person__isnull=False, contact__isnull=True)
+                    | Q(person__isnull=True, contact__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.scheme
+
+    @property
+    def scheme(self) -> str:
+        return self.url.split("://", 1)[0].lower()
+
+
+class RoutingPolicy(models.Model):
+    """Who is told when, per center (defaults from the seeds, editable)."""
+
+    center = models.OneToOneField(
+        Center, on_delete=models.CASCADE, related_name="routing_policy", verbose_name=_("trung tâm")
+    )
+    simple_ack_minutes = models.PositiveSmallIntegerField(
+        _("chờ nhận tin – sự cố đơn giản (phút)"), default=15
+    )
+    complex_ack_minutes = models.PositiveSmallIntegerField(
+        _("chờ nhận tin – sự cố phức tạp (phút)"), default=5
+    )
+    prolonged_minutes = models.PositiveSmallIntegerField(
+        _("sự cố phức tạp kéo dài sau (phút)"), default=30
+    )
+    sms_for_complex = models.BooleanField(
+        _("gửi thêm SMS khi sự cố phức tạp"),
+        default=True,
+        help_text=_(
+            "Ngoài kênh chat, gửi cả qua kênh SMS (nếu người nhận có) — vẫn tới khi mất Internet."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("quy tắc báo tin")
+        verbose_name_plural = _("quy tắc báo tin")
+
+    def __str__(self) -> str:
+        return str(self.center)
+
+
+class Level(models.TextChoices):
+    AT_ONCE = "at_once", _("Báo ngay")
+    NO_ACK = "no_ack", _("Chưa ai nhận tin")
+    PROLONGED = "prolonged", _("Sự cố kéo dài")
+    ESCALATED = "escalated", _("Chuyển tuyến")
+    RESOLVED = "resolved", _("Đã khắc phục")
+
+
+class EscalationRun(models.Model):
+    """The policy copied onto an incident when it opens, and how far it has gone."""
+
+    incident = models.OneToOneField(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="escalation"
+    )
+    ack_minutes = models.PositiveSmallIntegerField()
+    prolonged_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    sms = models.BooleanField(default=False)
+    no_ack_sent_at = models.DateTimeField(null=True, blank=True)
+    prolonged_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["no_ack_sent_at", "prolonged_sent_at"], name="escalation_pending")
+        ]
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+    NO_CHANNEL = "no_channel", _("Chưa có kênh")
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def failed(self) -> DeliveryQuerySet:
+        return self.filter(state=DeliveryState.FAILED)
+
+
+class Delivery(models.Model):
+    """One message to one recipient: the outbox row, with its own idempotency key."""
+
+    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    level = models.CharField(max_length=20, choices=Level.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recipient = models.CharField(max_length=200)
+    sms_only = models.BooleanField(default=False)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    state = models.CharField(
+        max_length=20, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tin đã gửi")
+        verbose_name_plural = _("tin đã gửi")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} – {self.get_state_display()}"

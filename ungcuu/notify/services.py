@@ -1,0 +1,379 @@
+"""Who is told what, and the delivery of each message through the outbox.
+
+Incident services call the ``outbox_*`` functions inside their transaction: the
+delivery rows commit with the event, and the worker is only asked to send once
+the transaction has committed (``on_commit``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ungcuu.catalog.models import Tier
+from ungcuu.core.errors import ServiceError
+from ungcuu.incidents.models import OPEN_STATUSES, EventKind, Incident, IncidentEvent
+from ungcuu.notify import transport
+from ungcuu.notify.messages import SMS_LIMIT, incident_message
+from ungcuu.notify.models import (
+    Channel,
+    Delivery,
+    DeliveryState,
+    EscalationRun,
+    Level,
+    RoutingPolicy,
+)
+from ungcuu.org.models import Contact, DutyShift, Organisation, Role, User
+from ungcuu.org.selectors import contacts_for
+
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 min between attempts
+CHAT_LIMIT = 2000  # Zalo's limit, the smallest of the chat channels
+ACK_SALT = "ungcuu.notify.ack"
+
+
+# --- channels ------------------------------------------------------------------
+
+
+def channel_add(
+    *,
+    url: str,
+    person: User | None = None,
+    contact: Contact | None = None,
+    label: str = "",
+    position: int | None = None,
+) -> Channel:
+    """Attach a channel (any Apprise URL, checked now) to a person or a contact."""
+    if (person is None) == (contact is None):
+        raise ServiceError("Kênh phải thuộc một người hoặc một đầu mối.")
+    url = transport.check_url(url)
+    owner = {"person": person} if person else {"contact": contact}
+    if position is None:
+        position = Channel.objects.filter(**owner).count() + 1
+    return Channel.objects.create(url=url, label=label[:100], position=position, **owner)
+
+
+def policy_for(center) -> RoutingPolicy:
+    policy, _ = RoutingPolicy.objects.get_or_create(center=center)
+    return policy
+
+
+# --- recipients ------------------------------------------------------------------
+
+
+def _center_people(incident: Incident, roles: Iterable[str]) -> list[User]:
+    return list(User.objects.filter(center=incident.center, role__in=list(roles), is_active=True))
+
+
+def _on_duty(incident: Incident) -> list[User]:
+    day = timezone.localdate()
+    return [
+        shift.person
+        for shift in DutyShift.objects.filter(
+            center=incident.center, date=day, person__is_active=True
+        ).select_related("person")
+    ]
+
+
+def _target_contacts(incident: Incident) -> list[Contact]:
+    targets = incident.incident_type.escalation_targets
+    return contacts_for(incident.center, targets) if targets else []
+
+
+def _vendor_people(organisations: Iterable[Organisation]) -> list[User]:
+    return list(
+        User.objects.filter(role=Role.VENDOR, organisation__in=list(organisations), is_active=True)
+    )
+
+
+def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact]]:
+    """The people and outside contacts told at ``level`` (seeds 000, 001 and 004)."""
+    people: list[User] = []
+    contacts: list[Contact] = []
+    if level == Level.AT_ONCE:
+        people = _center_people(incident, [Role.TEAM_LEADER]) + _on_duty(incident)
+    elif level == Level.NO_ACK:
+        people = _center_people(incident, [Role.CENTER_LEADER])
+        if incident.tier == Tier.COMPLEX:
+            people += list(
+                User.objects.filter(
+                    role=Role.PROVINCE, province_id=incident.center.province_id, is_active=True
+                )
+            )
+            contacts = _target_contacts(incident)
+            people += _vendor_people({c.organisation for c in contacts})
+    elif level == Level.PROLONGED:
+        people = _center_people(incident, [Role.CENTER_LEADER, Role.COMMUNE_LEADER])
+    elif level == Level.RESOLVED:
+        told = Delivery.objects.filter(incident=incident, person__isnull=False).exclude(
+            level=Level.RESOLVED
+        )
+        people = list(User.objects.filter(pk__in=told.values("person_id"), is_active=True))
+    unique = {person.pk: person for person in people if person.pk != incident.reporter_id}
+    return list(unique.values()), list({c.pk: c for c in contacts}.values())
+
+
+# --- links --------------------------------------------------------------------------
+
+
+def detail_url(incident: Incident) -> str:
+    return settings.BASE_URL + reverse("incidents:detail", args=[incident.pk])
+
+
+def ack_url(delivery: Delivery) -> str:
+    token = signing.dumps(str(delivery.key), salt=ACK_SALT, compress=True)
+    return settings.BASE_URL + reverse("notify:ack", args=[token])
+
+
+def delivery_from_ack_token(token: str) -> Delivery:
+    """The delivery a one-click link was made for; expired or forged links are refused."""
+    try:
+        key = signing.loads(token, salt=ACK_SALT, max_age=settings.ACK_LINK_HOURS * 3600)
+    except signing.SignatureExpired as exc:
+        raise ServiceError("Liên kết đã hết hạn.", status=410) from exc
+    except signing.BadSignature as exc:
+        raise ServiceError("Liên kết không hợp lệ.", status=400) from exc
+    delivery = Delivery.objects.select_related("incident", "person").filter(key=key).first()
+    if delivery is None:
+        raise ServiceError("Liên kết không hợp lệ.", status=400)
+    return delivery
+
+
+# --- the outbox ----------------------------------------------------------------------
+
+
+def _channels(person: User | None, contact: Contact | None) -> list[Channel]:
+    owner = {"person": person} if person else {"contact": contact}
+    return list(Channel.objects.filter(is_active=True, **owner))
+
+
+def _queue(
+    incident: Incident, level: str, people, contacts, *, note: str = "", sms: bool = False
+) -> list[Delivery]:
+    """Write the delivery rows (in the caller's transaction) and ask the worker to
+    send them once it commits."""
+    created = []
+    targets = [(p, None, p.display_name) for p in people]
+    targets += [(None, c, f"{c.name} – {c.organisation.name}") for c in contacts]
+    for person, contact, label in targets:
+        channels = _channels(person, contact)
+        routes = [False]
+        # Complex incidents may also go by SMS, which still arrives when the
+        # internet is down — unless SMS is already this person's only way.
+        if (
+            sms
+            and any(transport.is_sms(c.url) for c in channels)
+            and any(not transport.is_sms(c.url) for c in channels)
+        ):
+            routes.append(True)
+        for sms_route in routes:
+            delivery = Delivery(
+                incident=incident,
+                level=level,
+                person=person,
+                contact=contact,
+                recipient=label[:190] + (" (SMS)" if sms_route else ""),
+                sms_only=sms_route,
+                state=DeliveryState.PENDING if channels else DeliveryState.NO_CHANNEL,
+            )
+            message = incident_message(
+                incident,
+                level=level,
+                detail_url=detail_url(incident),
+                ack_url=ack_url(delivery) if level != Level.RESOLVED else "",
+                note=note,
+                limit=SMS_LIMIT if sms_route else CHAT_LIMIT,
+            )
+            delivery.title, delivery.body = message.title, message.body
+            delivery.save()
+            created.append(delivery)
+    due = [d.pk for d in created if d.state == DeliveryState.PENDING]
+    if due:
+        transaction.on_commit(lambda: _enqueue(due))
+    return created
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from ungcuu.notify import tasks
+
+    for delivery_id in delivery_ids:
+        tasks.deliver(delivery_id)
+
+
+def outbox_on_report(incident: Incident) -> None:
+    """A new incident: copy the center's policy onto it and tell the first level."""
+    policy = policy_for(incident.center)
+    complex_ = incident.tier == Tier.COMPLEX
+    EscalationRun.objects.create(
+        incident=incident,
+        ack_minutes=policy.complex_ack_minutes if complex_ else policy.simple_ack_minutes,
+        prolonged_minutes=policy.prolonged_minutes if complex_ else None,
+        sms=complex_ and policy.sms_for_complex,
+    )
+    people, contacts = recipients(incident, Level.AT_ONCE)
+    _queue(incident, Level.AT_ONCE, people, contacts, sms=complex_ and policy.sms_for_complex)
+
+
+def outbox_on_escalate(incident: Incident, organisations: list[Organisation], note: str) -> None:
+    """An explicit escalation: the chosen units' contacts and their people."""
+    contacts = [
+        c
+        for c in contacts_for(incident.center)
+        if c.organisation_id in {o.pk for o in organisations}
+    ]
+    run = EscalationRun.objects.filter(incident=incident).first()
+    _queue(
+        incident,
+        Level.ESCALATED,
+        _vendor_people(organisations),
+        contacts,
+        note=note,
+        sms=bool(run and run.sms),
+    )
+
+
+def outbox_on_resolve(incident: Incident) -> None:
+    people, contacts = recipients(incident, Level.RESOLVED)
+    _queue(incident, Level.RESOLVED, people, contacts)
+
+
+def escalation_sweep(*, now: datetime | None = None) -> int:
+    """Tell the next level about incidents nobody acknowledged in time, and the
+    leaders about complex incidents that last. Returns how many messages it queued."""
+    now = now or timezone.now()
+    queued = 0
+    runs = EscalationRun.objects.select_related(
+        "incident__center__province", "incident__incident_type", "incident__reporter"
+    ).filter(incident__status__in=OPEN_STATUSES)
+    for run in runs.filter(no_ack_sent_at__isnull=True, incident__acknowledged_at__isnull=True):
+        if run.incident.reported_at + timedelta(minutes=run.ack_minutes) <= now:
+            with transaction.atomic():
+                if EscalationRun.objects.filter(pk=run.pk, no_ack_sent_at__isnull=True).update(
+                    no_ack_sent_at=now
+                ):
+                    people, contacts = recipients(run.incident, Level.NO_ACK)
+                    queued += len(_queue(run.incident, Level.NO_ACK, people, contacts, sms=run.sms))
+    for run in runs.filter(prolonged_sent_at__isnull=True, prolonged_minutes__isnull=False):
+        if run.incident.started_at + timedelta(minutes=run.prolonged_minutes) <= now:
+            with transaction.atomic():
+                if EscalationRun.objects.filter(pk=run.pk, prolonged_sent_at__isnull=True).update(
+                    prolonged_sent_at=now
+                ):
+                    people, contacts = recipients(run.incident, Level.PROLONGED)
+                    queued += len(
+                        _queue(run.incident, Level.PROLONGED, people, contacts, sms=run.sms)
+                    )
+    return queued
+
+
+def retry_sweep(*, now: datetime | None = None) -> int:
+    """Hand the worker again what is due: retries whose time came, and deliveries
+    left "sending" by a worker that died (its claim ran out)."""
+    now = now or timezone.now()
+    due = list(
+        Delivery.objects.filter(
+            Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+            | Q(
+                state=DeliveryState.PENDING,
+                next_attempt_at__isnull=True,
+                created_at__lte=now - timedelta(seconds=30),
+            )
+            | Q(state=DeliveryState.SENDING, claimed_until__lt=now)
+        ).values_list("pk", flat=True)[:500]
+    )
+    Delivery.objects.filter(pk__in=due, state=DeliveryState.SENDING).update(
+        state=DeliveryState.PENDING
+    )
+    _enqueue(due)
+    return len(due)
+
+
+# --- delivery ------------------------------------------------------------------------
+
+
+def _timeline(delivery: Delivery, *, ok: bool, channel: Channel | None, error: str, now) -> None:
+    IncidentEvent.objects.create(
+        incident_id=delivery.incident_id,
+        kind=EventKind.NOTIFIED,
+        actor=None,
+        at=now,
+        payload={
+            "delivery": str(delivery.key),
+            "level": delivery.level,
+            "recipient": delivery.recipient,
+            "channel": channel.scheme if channel else "",
+            "ok": ok,
+            "error": error,
+            "attempt": delivery.attempts,
+        },
+    )
+
+
+def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
+    """Try one delivery once over the recipient's channels in order (a failed channel
+    falls back to the next). Safe to run twice: only the run that claims the row
+    sends, and a sent delivery is never sent again."""
+    now = now or timezone.now()
+    claim_for = timedelta(seconds=transport.TIMEOUT_SECONDS * 3 + 30)
+    claimed = Delivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk=delivery_id,
+        state=DeliveryState.PENDING,
+    ).update(state=DeliveryState.SENDING, claimed_until=now + claim_for, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    delivery = Delivery.objects.select_related(
+        "incident__center", "incident__incident_type", "incident__reporter"
+    ).get(pk=delivery_id)
+    channels = _channels(delivery.person, delivery.contact)
+    if delivery.sms_only:
+        channels = [c for c in channels if transport.is_sms(c.url)]
+    else:  # chat first, SMS last
+        channels.sort(key=lambda c: (transport.is_sms(c.url), c.position, c.pk))
+    errors = []
+    for channel in channels:
+        body, title = delivery.body, delivery.title
+        limit = transport.body_limit(channel.url)
+        if len(body) > limit:
+            message = incident_message(
+                delivery.incident,
+                level=delivery.level,
+                detail_url=detail_url(delivery.incident),
+                ack_url=ack_url(delivery) if delivery.level != Level.RESOLVED else "",
+                limit=limit,
+            )
+            body, title = message.body, message.title
+        try:
+            transport.send(channel.url, title=title, body=body, key=str(delivery.key))
+        except transport.TransportError as exc:
+            errors.append(f"{channel}: {exc}")
+            _timeline(delivery, ok=False, channel=channel, error=str(exc), now=timezone.now())
+            continue
+        sent_at = timezone.now()
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
+        )
+        _timeline(delivery, ok=True, channel=channel, error="", now=sent_at)
+        return "sent"
+    error = "; ".join(errors) or "Không có kênh nào dùng được."
+    if delivery.attempts >= MAX_ATTEMPTS:
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.FAILED, last_error=error[:2000]
+        )
+        return "failed"
+    delay = BACKOFF_SECONDS * 2 ** (delivery.attempts - 1)
+    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+        state=DeliveryState.PENDING,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        last_error=error[:2000],
+    )
+    from ungcuu.notify import tasks
+
+    tasks.deliver.schedule((delivery.pk,), delay=delay)
+    return "retry"

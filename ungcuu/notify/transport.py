@@ -1,0 +1,81 @@
+"""Sending one message over one Apprise URL, with a hard time limit."""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import quote
+
+import apprise
+
+from ungcuu.core.errors import ServiceError
+
+TIMEOUT_SECONDS = 10
+# Schemes that carry HTTP headers: the receiver can drop a repeat by this key.
+_HEADER_SCHEMES = {"json", "jsons", "form", "forms", "xml", "xmls"}
+SMS_SCHEMES = {"httpsms", "smseagle", "smseagles", "brandname", "brandnames"}
+
+
+class TransportError(Exception):
+    pass
+
+
+def _plugin(url: str):
+    # Apprise logs why a URL is refused; the caller gives the person a Vietnamese message.
+    with apprise.LogCapture(level=apprise.logging.CRITICAL):
+        return apprise.Apprise.instantiate(url, suppress_exceptions=True)
+
+
+def check_url(url: str) -> str:
+    """The URL trimmed, or a Vietnamese refusal when Apprise cannot use it."""
+    url = (url or "").strip()
+    if "://" not in url or _plugin(url) is None:
+        raise ServiceError(
+            "Địa chỉ kênh không hợp lệ. Ví dụ: zalo://MÃ_BOT/MÃ_CHAT, tgram://TOKEN/CHAT_ID, "
+            "mailto://tai-khoan:mat-khau@gmail.com, json://may-chu/duong-dan, "
+            "httpsms://KHOA@SO_GUI/SO_NHAN.",
+            field="url",
+        )
+    return url
+
+
+def body_limit(url: str) -> int:
+    plugin = _plugin(url)
+    return int(getattr(plugin, "body_maxlen", 0) or 32768) if plugin else 32768
+
+
+def is_sms(url: str) -> bool:
+    return url.split("://", 1)[0].lower() in SMS_SCHEMES
+
+
+def _with_key(url: str, key: str) -> str:
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in _HEADER_SCHEMES:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}+Idempotency-Key={quote(key)}"
+
+
+def send(url: str, *, title: str, body: str, key: str, timeout: float = TIMEOUT_SECONDS) -> None:
+    """Send, or raise TransportError. A channel that hangs is given up after ``timeout``."""
+    plugin = _plugin(_with_key(url, key))
+    if plugin is None:
+        raise TransportError("Địa chỉ kênh không hợp lệ.")
+    outcome: dict[str, object] = {}
+
+    def attempt() -> None:
+        try:
+            with apprise.LogCapture(level=apprise.logging.WARNING) as log:
+                outcome["ok"] = plugin.notify(body=body, title=title)
+                outcome["log"] = log.getvalue()
+        except Exception as exc:  # a plugin bug must not kill the worker
+            outcome["ok"] = False
+            outcome["log"] = repr(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True, name="ungcuu-send")
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TransportError(f"Quá {int(timeout)} giây không phản hồi.")
+    if not outcome.get("ok"):
+        detail = str(outcome.get("log") or "").strip().splitlines()
+        raise TransportError(detail[-1][:300] if detail else "Kênh từ chối tin.")
