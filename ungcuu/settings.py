@@ -242,6 +242,11 @@ HUEY = {
     "consumer": {
         "workers": envint("UNGCUU_TASK_WORKERS", 4),
         "worker_type": "thread",
+        # The SQLite queue is polled: never wait more than 0.25 s for a new task
+        # (Redis blocks on the queue instead).
+        "initial_delay": 0.05,
+        "backoff": 1.2,
+        "max_delay": 0.25,
         "periodic": True,
         "check_worker_health": True,
     },
