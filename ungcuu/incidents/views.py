@@ -26,7 +26,7 @@ from ungcuu.incidents.selectors import (
     open_by_center,
     open_incidents,
 )
-from ungcuu.notify.messages import share_text
+from ungcuu.notify.messages import escalation_note, share_text
 from ungcuu.notify.selectors import failed_deliveries
 from ungcuu.notify.services import detail_url
 from ungcuu.org.models import Organisation, Role
@@ -159,6 +159,7 @@ def _detail_context(request, incident, **extra):
         "escalated_to": incident.escalated_to.all(),
         "deliveries": incident.deliveries.select_related("channel"),
         "share_text": share_text(incident, detail_url=detail_url(incident)),
+        "escalation_note": escalation_note(incident) if EventKind.ESCALATED in allowed else "",
         "contacts": contacts_for(incident.center, incident.incident_type.escalation_targets)
         if incident.incident_type.escalation_targets
         else [],

@@ -99,3 +99,15 @@ def _steps_done(incident: Incident) -> list[str]:
 def share_text(incident: Incident, *, detail_url: str) -> str:
     """The report formatted for a Zalo group, shared from the phone (seed 004 step 2)."""
     return incident_message(incident, level=Level.AT_ONCE, detail_url=detail_url).body
+
+
+ACCOUNT_TYPES = {"login", "national-db", "digital-cert", "software-down"}
+
+
+def escalation_note(incident: Incident) -> str:
+    """What to add when asking an outside unit for help (seed 000 2.2.3, 2.3.3):
+    the message itself carries the description, time, impact, steps tried, photos."""
+    lines = ["Đề nghị đơn vị hỗ trợ khắc phục sớm."]
+    if incident.incident_type.code in ACCOUNT_TYPES:
+        lines.append("Tài khoản liên quan: ")
+    return "\n".join(lines)
