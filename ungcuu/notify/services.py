@@ -29,7 +29,7 @@ from ungcuu.notify.models import (
     Level,
     RoutingPolicy,
 )
-from ungcuu.org.models import Contact, DutyShift, Organisation, Role, User
+from ungcuu.org.models import Contact, Organisation, Role, User
 from ungcuu.org.selectors import contacts_for
 
 MAX_ATTEMPTS = 5
@@ -60,8 +60,12 @@ def channel_add(
 
 
 def policy_for(center) -> RoutingPolicy:
-    policy, _ = RoutingPolicy.objects.get_or_create(center=center)
-    return policy
+    """The center's policy; a center without one gets the seeds' defaults."""
+    try:
+        return center.routing_policy  # often already loaded with the center
+    except RoutingPolicy.DoesNotExist:
+        policy, _ = RoutingPolicy.objects.get_or_create(center=center)
+        return policy
 
 
 # --- recipients ------------------------------------------------------------------
@@ -69,16 +73,6 @@ def policy_for(center) -> RoutingPolicy:
 
 def _center_people(incident: Incident, roles: Iterable[str]) -> list[User]:
     return list(User.objects.filter(center=incident.center, role__in=list(roles), is_active=True))
-
-
-def _on_duty(incident: Incident) -> list[User]:
-    day = timezone.localdate()
-    return [
-        shift.person
-        for shift in DutyShift.objects.filter(
-            center=incident.center, date=day, person__is_active=True
-        ).select_related("person")
-    ]
 
 
 def _target_contacts(incident: Incident) -> list[Contact]:
@@ -96,8 +90,14 @@ def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact
     """The people and outside contacts told at ``level`` (seeds 000, 001 and 004)."""
     people: list[User] = []
     contacts: list[Contact] = []
-    if level == Level.AT_ONCE:
-        people = _center_people(incident, [Role.TEAM_LEADER]) + _on_duty(incident)
+    if level == Level.AT_ONCE:  # team leader and today's on-duty responder, one query
+        people = list(
+            User.objects.filter(
+                Q(center=incident.center, role=Role.TEAM_LEADER)
+                | Q(duty_shifts__center=incident.center, duty_shifts__date=timezone.localdate()),
+                is_active=True,
+            ).distinct()
+        )
     elif level == Level.NO_ACK:
         people = _center_people(incident, [Role.CENTER_LEADER])
         if incident.tier == Tier.COMPLEX:

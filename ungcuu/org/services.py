@@ -49,13 +49,17 @@ def center_create(*, ward_code: int, code: str, prefix: str) -> Center:
     existing = Center.objects.filter(ward_code=int(ward.code)).first()
     if existing:
         return existing
-    return Center.objects.create(
+    center = Center.objects.create(
         code=code,
         ward_code=int(ward.code),
         ward_name=ward.name,
         province=province,
         prefix=prefix,
     )
+    from ungcuu.notify.services import policy_for  # notify builds on org
+
+    policy_for(center)  # the seeds' routing defaults, editable later
+    return center
 
 
 def token_issue(*, user: User, label: str = "") -> str:
