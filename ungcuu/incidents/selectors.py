@@ -12,6 +12,7 @@ from django.utils import timezone
 from ungcuu.catalog.models import Tier
 from ungcuu.core.text import fold
 from ungcuu.incidents.models import OPEN_STATUSES, Attachment, Incident, IncidentEscalation
+from ungcuu.notify.models import Delivery
 from ungcuu.org.models import Role, User
 from ungcuu.org.scope import center_q
 
@@ -23,7 +24,12 @@ def incidents_for(user: User) -> QuerySet[Incident]:
         if not user.organisation_id:
             return qs.none()
         escalated = IncidentEscalation.objects.filter(organisation_id=user.organisation_id)
-        return qs.filter(id__in=escalated.values("incident_id"))
+        # …and those its people were messaged about (the automatic escalation of a
+        # complex incident nobody acknowledged), so the link in the message opens.
+        messaged = Delivery.objects.filter(person=user)
+        return qs.filter(
+            Q(id__in=escalated.values("incident_id")) | Q(id__in=messaged.values("incident_id"))
+        )
     return qs.filter(center_q(user))
 
 

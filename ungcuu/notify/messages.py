@@ -74,19 +74,31 @@ def incident_message(
         links.append(f"Bấm để xác nhận đã nhận tin: {ack_url}")
     description = " ".join(part for part in (note, incident.description) if part)
 
+    short_head = [
+        f"{_HEADINGS[level]}: {incident.incident_type.name}, {incident.center.short_name}"
+    ]
+    short_facts = [f"Từ {_when(incident.started_at)}. {incident.get_impact_display()}."]
     if limit <= SMS_LIMIT:  # SMS: the essentials on a few lines
-        head = [f"{_HEADINGS[level]}: {incident.incident_type.name}, {incident.center.short_name}"]
-        facts = [f"Từ {_when(incident.started_at)}. {incident.get_impact_display()}."]
-        links = [ack_url or detail_url]
-    fixed = "\n".join([*head, *facts, *links])
-    room = limit - len(fixed) - len("\nMô tả: ") - 1
+        head, facts, links = short_head, short_facts, [ack_url or detail_url]
+    if len("\n".join([*head, *facts, *links])) > limit:  # a small channel: the short form
+        head, facts = short_head, short_facts
+    return Message(title=title[:200], body=_fit([*head], description, [*facts], links, limit))
+
+
+def _fit(head: list[str], description: str, facts: list[str], links: list[str], limit: int) -> str:
+    """Lines within ``limit``: the description is cut first, then the facts; the links
+    (incident page, ack) are always whole."""
+    tail = "\n".join(links)
+    fixed = "\n".join([*head, *facts, tail])
+    room = limit - len(fixed) - len("\nMô tả: ")
     if description and room > 10:
         if len(description) > room:
             description = description[: room - 1].rstrip() + "…"
-        body = "\n".join([*head, f"Mô tả: {description}", *facts, *links])
-    else:
-        body = fixed
-    return Message(title=title[:200], body=body[:limit] if len(body) > limit else body)
+        return "\n".join([*head, f"Mô tả: {description}", *facts, tail])
+    if len(fixed) <= limit:
+        return fixed
+    text = "\n".join([*head, *facts])[: max(0, limit - len(tail) - 2)].rstrip()
+    return f"{text}…\n{tail}" if text else tail[:limit]
 
 
 def _steps_done(incident: Incident) -> list[str]:

@@ -151,6 +151,7 @@ class Delivery(models.Model):
     sms_only = models.BooleanField(default=False)
     title = models.CharField(max_length=200)
     body = models.TextField()
+    note = models.TextField(blank=True)
     state = models.CharField(
         max_length=20, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )

@@ -33,6 +33,7 @@ from ungcuu.org.models import Contact, Organisation, Role, User
 from ungcuu.org.selectors import contacts_for
 
 MAX_ATTEMPTS = 5
+MAX_CHANNELS = 5  # tried per attempt: bounds how long one attempt can take
 BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 min between attempts
 CHAT_LIMIT = 2000  # Zalo's limit, the smallest of the chat channels
 ACK_SALT = "ungcuu.notify.ack"
@@ -180,6 +181,7 @@ def _queue(
                 contact=contact,
                 recipient=label[:190] + (" (SMS)" if sms_route else ""),
                 sms_only=sms_route,
+                note=note,
                 state=DeliveryState.PENDING if channels else DeliveryState.NO_CHANNEL,
             )
             message = incident_message(
@@ -320,7 +322,8 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     falls back to the next). Safe to run twice: only the run that claims the row
     sends, and a sent delivery is never sent again."""
     now = now or timezone.now()
-    claim_for = timedelta(seconds=transport.TIMEOUT_SECONDS * 3 + 30)
+    # Longer than the slowest possible attempt, so no second worker takes it over.
+    claim_for = timedelta(seconds=transport.TIMEOUT_SECONDS * MAX_CHANNELS + 30)
     claimed = Delivery.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         pk=delivery_id,
@@ -337,7 +340,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     else:  # chat first, SMS last
         channels.sort(key=lambda c: (transport.is_sms(c.url), c.position, c.pk))
     errors = []
-    for channel in channels:
+    for channel in channels[:MAX_CHANNELS]:
         body, title = delivery.body, delivery.title
         limit = transport.body_limit(channel.url)
         if len(body) > limit:
@@ -346,6 +349,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
                 level=delivery.level,
                 detail_url=detail_url(delivery.incident),
                 ack_url=ack_url(delivery) if delivery.level != Level.RESOLVED else "",
+                note=delivery.note,
                 limit=limit,
             )
             body, title = message.body, message.title

@@ -55,11 +55,16 @@ def _with_key(url: str, key: str) -> str:
     return f"{url}{separator}+Idempotency-Key={quote(key)}"
 
 
-def send(url: str, *, title: str, body: str, key: str, timeout: float = TIMEOUT_SECONDS) -> None:
+def send(url: str, *, title: str, body: str, key: str, timeout: float | None = None) -> None:
     """Send, or raise TransportError. A channel that hangs is given up after ``timeout``."""
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
     plugin = _plugin(_with_key(url, key))
     if plugin is None:
         raise TransportError("Địa chỉ kênh không hợp lệ.")
+    if not getattr(plugin, "title_maxlen", 0):
+        # No title field (Zalo, SMS): Apprise would put the title before the body and
+        # overrun the channel's limit; the body's first line already says it all.
+        title = ""
     outcome: dict[str, object] = {}
 
     def attempt() -> None:
@@ -75,7 +80,7 @@ def send(url: str, *, title: str, body: str, key: str, timeout: float = TIMEOUT_
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise TransportError(f"Quá {int(timeout)} giây không phản hồi.")
+        raise TransportError(f"Quá {timeout:g} giây không phản hồi.")
     if not outcome.get("ok"):
         detail = str(outcome.get("log") or "").strip().splitlines()
         raise TransportError(detail[-1][:300] if detail else "Kênh từ chối tin.")

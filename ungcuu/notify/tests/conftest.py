@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
@@ -56,4 +54,3 @@ def responder_a(center_a):
 @pytest.fixture
 def commune_leader_a(center_a):
     return make_user("a.commune", Role.COMMUNE_LEADER, center=center_a)
-

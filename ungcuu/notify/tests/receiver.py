@@ -44,7 +44,7 @@ class Receiver:
         self.received: list[Received] = []
         self._failing: dict[str, int] = {}
         self._hanging: set[str] = set()
-        self._held: set[str] = set()
+        self._held: dict[str, int] = {}
         self.release = threading.Event()
         self._changed = threading.Condition()
         receiver = self
@@ -61,7 +61,9 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # --- set-up ------------------------------------------------------------------
 
@@ -90,10 +92,10 @@ class Receiver:
         """Never answer requests to ``path`` (until ``release`` is set)."""
         self._hanging.add(path)
 
-    def hold(self, path: str) -> None:
-        """Record the request at once, answer it only once ``release`` is set: the
-        message has arrived, the sender does not know it yet."""
-        self._held.add(path)
+    def hold(self, path: str, times: int = 1) -> None:
+        """Record the next ``times`` requests to ``path`` at once, answer them only once
+        ``release`` is set: the message has arrived, the sender does not know it yet."""
+        self._held[path] = times
 
     # --- what arrived ------------------------------------------------------------
 
@@ -126,8 +128,11 @@ class Receiver:
         headers = {name.lower(): value for name, value in request.headers.items()}
         with self._changed:
             self.received.append(Received(path=path, headers=headers, body=body))
+            held = self._held.get(path, 0) > 0
+            if held:
+                self._held[path] -= 1
             self._changed.notify_all()
-        if path in self._hanging or path in self._held:
+        if path in self._hanging or held:
             self.release.wait(60)
         status = self._failing.get(path, 200)
         if path == SMSEAGLE_PATH:
