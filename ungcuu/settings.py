@@ -240,13 +240,13 @@ HUEY = {
     "immediate": envbool("UNGCUU_TASKS_IMMEDIATE", False),
     "utc": True,
     "consumer": {
-        "workers": envint("UNGCUU_TASK_WORKERS", 4),
+        "workers": envint("UNGCUU_TASK_WORKERS", 2),
         "worker_type": "thread",
-        # The SQLite queue is polled: never wait more than 0.25 s for a new task
-        # (Redis blocks on the queue instead).
+        # The SQLite queue is polled: at most 0.4 s before a new task is seen, at a
+        # few percent of one core when idle (Redis blocks on the queue instead).
         "initial_delay": 0.05,
-        "backoff": 1.2,
-        "max_delay": 0.25,
+        "backoff": 1.3,
+        "max_delay": 0.4,
         "periodic": True,
         "check_worker_health": True,
     },

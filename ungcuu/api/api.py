@@ -20,7 +20,7 @@ class BearerAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         try:
-            found = ApiToken.objects.select_related("user__center__routing_policy").get(
+            found = ApiToken.objects.select_related("user__center").get(
                 digest=ApiToken.digest_of(token)
             )
         except ApiToken.DoesNotExist:

@@ -97,7 +97,9 @@ def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact
                 Q(center=incident.center, role=Role.TEAM_LEADER)
                 | Q(duty_shifts__center=incident.center, duty_shifts__date=timezone.localdate()),
                 is_active=True,
-            ).distinct()
+            )
+            .only("id", "username", "full_name", "first_name", "last_name", "phone")
+            .distinct()
         )
     elif level == Level.NO_ACK:
         people = _center_people(incident, [Role.CENTER_LEADER])
@@ -154,23 +156,48 @@ def _channels(person: User | None, contact: Contact | None) -> list[Channel]:
     return list(Channel.objects.filter(is_active=True, **owner))
 
 
+def _channels_of(people, contacts) -> dict[tuple[str, int], list[Channel]]:
+    """The active channels of these recipients, in one query."""
+    found: dict[tuple[str, int], list[Channel]] = {}
+    if not people and not contacts:
+        return found
+    for channel in Channel.objects.filter(
+        Q(person__in=[p.pk for p in people]) | Q(contact__in=[c.pk for c in contacts]),
+        is_active=True,
+    ):
+        owner = (
+            ("person", channel.person_id) if channel.person_id else ("contact", channel.contact_id)
+        )
+        found.setdefault(owner, []).append(channel)
+    return found
+
+
 def _queue(
-    incident: Incident, level: str, people, contacts, *, note: str = "", sms: bool = False
+    incident: Incident,
+    level: str,
+    people,
+    contacts,
+    *,
+    note: str = "",
+    sms: bool = False,
+    channels: dict[tuple[str, int], list[Channel]] | None = None,
 ) -> list[Delivery]:
     """Write the delivery rows (in the caller's transaction) and ask the worker to
     send them once it commits."""
+    if channels is None:
+        channels = _channels_of(people, contacts)
     created = []
     targets = [(p, None, p.display_name) for p in people]
     targets += [(None, c, f"{c.name} – {c.organisation.name}") for c in contacts]
     for person, contact, label in targets:
-        channels = _channels(person, contact)
+        owned = channels.get(("person", person.pk) if person else ("contact", contact.pk), [])
         routes = [False]
         # Complex incidents may also go by SMS, which still arrives when the
         # internet is down — unless SMS is already this person's only way.
         if (
             sms
-            and any(transport.is_sms(c.url) for c in channels)
-            and any(not transport.is_sms(c.url) for c in channels)
+            and any(transport.is_sms(c.url) for c in owned)
+            and any(not transport.is_sms(c.url) for c in owned)
         ):
             routes.append(True)
         for sms_route in routes:
@@ -182,7 +209,7 @@ def _queue(
                 recipient=label[:190] + (" (SMS)" if sms_route else ""),
                 sms_only=sms_route,
                 note=note,
-                state=DeliveryState.PENDING if channels else DeliveryState.NO_CHANNEL,
+                state=DeliveryState.PENDING if owned else DeliveryState.NO_CHANNEL,
             )
             message = incident_message(
                 incident,
@@ -208,18 +235,55 @@ def _enqueue(delivery_ids: list[int]) -> None:
         tasks.deliver(delivery_id)
 
 
-def outbox_on_report(incident: Incident) -> None:
-    """A new incident: copy the center's policy onto it and tell the first level."""
+def report_queued(incident: Incident) -> None:
+    """Called in the report's transaction: once it commits, the worker works out who
+    to tell. The incident row itself is the outbox entry: the sweep picks up any
+    incident whose first messages were never worked out (a crash right after commit)."""
+    incident_id = incident.pk
+    transaction.on_commit(lambda: _enqueue_report(incident_id))
+
+
+def _enqueue_report(incident_id: int) -> None:
+    from ungcuu.notify import tasks
+
+    tasks.notify_report(incident_id)
+
+
+def notify_report(incident_id: int) -> int:
+    """Copy the center's policy onto a new incident and tell the first level, once.
+    Returns how many messages were queued."""
+    incident = (
+        Incident.objects.select_related("center__routing_policy", "incident_type", "reporter")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        return 0
     policy = policy_for(incident.center)
     complex_ = incident.tier == Tier.COMPLEX
-    EscalationRun.objects.create(
-        incident=incident,
-        ack_minutes=policy.complex_ack_minutes if complex_ else policy.simple_ack_minutes,
-        prolonged_minutes=policy.prolonged_minutes if complex_ else None,
-        sms=complex_ and policy.sms_for_complex,
-    )
-    people, contacts = recipients(incident, Level.AT_ONCE)
-    _queue(incident, Level.AT_ONCE, people, contacts, sms=complex_ and policy.sms_for_complex)
+    with transaction.atomic():
+        _, created = EscalationRun.objects.get_or_create(
+            incident=incident,
+            defaults={
+                "ack_minutes": policy.complex_ack_minutes
+                if complex_
+                else policy.simple_ack_minutes,
+                "prolonged_minutes": policy.prolonged_minutes if complex_ else None,
+                "sms": complex_ and policy.sms_for_complex,
+            },
+        )
+        if not created:
+            return 0
+        people, contacts = recipients(incident, Level.AT_ONCE)
+        return len(
+            _queue(
+                incident,
+                Level.AT_ONCE,
+                people,
+                contacts,
+                sms=complex_ and policy.sms_for_complex,
+            )
+        )
 
 
 def outbox_on_escalate(incident: Incident, organisations: list[Organisation], note: str) -> None:
@@ -250,6 +314,14 @@ def escalation_sweep(*, now: datetime | None = None) -> int:
     leaders about complex incidents that last. Returns how many messages it queued."""
     now = now or timezone.now()
     queued = 0
+    forgotten = Incident.objects.filter(
+        status__in=OPEN_STATUSES,
+        escalation__isnull=True,
+        reported_at__lte=now - timedelta(seconds=30),
+        reported_at__gte=now - timedelta(days=1),
+    ).values_list("pk", flat=True)
+    for incident_id in forgotten:
+        queued += notify_report(incident_id)
     runs = EscalationRun.objects.select_related(
         "incident__center__province", "incident__incident_type", "incident__reporter"
     ).filter(incident__status__in=OPEN_STATUSES)

@@ -9,6 +9,11 @@ from ungcuu.notify import services
 
 
 @db_task(retries=0)
+def notify_report(incident_id: int) -> int:
+    return services.notify_report(incident_id)
+
+
+@db_task(retries=0)
 def deliver(delivery_id: int) -> str:
     return services.deliver(delivery_id)
 

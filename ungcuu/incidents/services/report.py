@@ -108,7 +108,7 @@ def incident_report(
         return ReportResult(_replayed(existing, actor, center), created=False)
 
     # Everything is prepared before the transaction: the counter row is locked
-    # only for the three statements that need it.
+    # only for the statements that need it.
     try:
         with transaction.atomic():
             incident.number = _next_number(center, timezone.localtime(now).year)
@@ -116,7 +116,7 @@ def incident_report(
             incident.save(force_insert=True)
             event.incident = incident
             event.save(force_insert=True)
-            notify.outbox_on_report(incident)
+            notify.report_queued(incident)
             for upload, content_type, ext in checked_files:
                 _store_attachment(actor, incident, upload, content_type, ext, now)
     except IntegrityError:

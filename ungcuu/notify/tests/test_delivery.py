@@ -40,6 +40,7 @@ def leader_delivery(
     def make():
         with django_capture_on_commit_callbacks(execute=False):
             incident = report(staff_a, printer_paper, description="Máy in hết giấy")
+            services.notify_report(incident.pk)  # what the worker does after commit
         return Delivery.objects.get(incident=incident, person=leader_a)
 
     return make

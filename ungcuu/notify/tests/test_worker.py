@@ -134,7 +134,7 @@ from ungcuu.catalog.models import IncidentType
 from ungcuu.core.testing import make_user
 from ungcuu.incidents.services import incident_report
 from ungcuu.notify.models import Delivery
-from ungcuu.notify.services import channel_add
+from ungcuu.notify.services import channel_add, notify_report
 from ungcuu.org.models import Role
 from ungcuu.org.services import center_create
 
@@ -148,6 +148,7 @@ incident = incident_report(
     incident_type=IncidentType.objects.get(code="printer-paper"),
     description="Máy in hết giấy",
 ).incident
+notify_report(incident.pk)  # as the worker would; its own run then finds it done
 delivery = Delivery.objects.get(incident=incident, person=leader)
 print(json.dumps({"id": delivery.pk, "key": str(delivery.key)}))
 """

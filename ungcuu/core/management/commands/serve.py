@@ -51,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
+            default=os.environ.get("UNGCUU_NO_WORKER", "").lower() in ("1", "true", "yes"),
             help="Không chạy tiến trình nền (khi đã chạy `ungcuu run_huey` riêng).",
         )
 
