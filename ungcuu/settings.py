@@ -239,6 +239,7 @@ HUEY = {
     else {"filename": str(DATA_DIR / "tasks.sqlite3")},
     "immediate": envbool("UNGCUU_TASKS_IMMEDIATE", False),
     "utc": True,
+    "results": False,  # tasks record their outcome in the database, not in the queue
     "consumer": {
         "workers": envint("UNGCUU_TASK_WORKERS", 2),
         "worker_type": "thread",
