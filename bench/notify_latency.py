@@ -284,6 +284,7 @@ class Outcome:
     cpu: str = ""
     states: str = ""
     huey: str = ""  # the task worker's effective settings
+    server_died: bool = False
     skipped: str = ""
 
     @property
@@ -446,8 +447,14 @@ def bench_one(config: str, args) -> Outcome:
         receiver.wait_for(numbers, send.finished + args.drain, server.alive)
         meter.stop()
         metered = time.monotonic() - metered
-        worker_cpu = sum(_proc_cpu(pid) for pid in workers) - worker_cpu
         server_alive = server.alive()
+        # A worker that has gone reads as 0 CPU: no figure then.
+        alive_workers = [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
+        if alive_workers == workers:
+            worker_cpu = sum(_proc_cpu(pid) for pid in workers) - worker_cpu
+        else:
+            workers = []
+        outcome.server_died = not server_alive or send.server_died
         first_arrival = {}
         with receiver.lock:
             first_arrival = {n: receiver.first[n] for n in numbers if n in receiver.first}
@@ -471,8 +478,9 @@ def bench_one(config: str, args) -> Outcome:
             )
         print_outcome(outcome, send)
         warn_if_busy(meter)
-        if not server_alive:
-            log("    ! the server process exited during the run:\n" + server.log_tail())
+        if outcome.server_died:
+            log("    ! the server process exited during the run; its log (tail):\n"
+                + server.log_tail())  # fmt: skip
     finally:
         log(f"--- {config}: cleaning up")
         if server is not None:
@@ -533,6 +541,10 @@ def print_table(outcomes: list[Outcome], args) -> None:
         target = f"<= {TARGET_P99_MS[o.config]:.0f}"
         if o.skipped or o.send is None:
             log(f"{o.config:<9}| skipped: {o.skipped or 'error, see above'}")
+            continue
+        if o.server_died:
+            log(f"{o.config:<9}| the server exited during the run (killed from outside?):"
+                " no figure, see its log above")  # fmt: skip
             continue
         log(
             f"{o.config:<9}| {f'{o.delivered}/{len(o.send.sent)}':>11} | {o.missing:>7} |"
