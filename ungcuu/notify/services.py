@@ -151,11 +151,6 @@ def delivery_from_ack_token(token: str) -> Delivery:
 # --- the outbox ----------------------------------------------------------------------
 
 
-def _channels(person: User | None, contact: Contact | None) -> list[Channel]:
-    owner = {"person": person} if person else {"contact": contact}
-    return list(Channel.objects.filter(is_active=True, **owner))
-
-
 def _channels_of(people, contacts) -> dict[tuple[str, int], list[Channel]]:
     """The active channels of these recipients, in one query."""
     found: dict[tuple[str, int], list[Channel]] = {}
@@ -406,7 +401,12 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     delivery = Delivery.objects.select_related(
         "incident__center", "incident__incident_type", "incident__reporter"
     ).get(pk=delivery_id)
-    channels = _channels(delivery.person, delivery.contact)
+    owner = (
+        ("person", delivery.person_id) if delivery.person_id else ("contact", delivery.contact_id)
+    )
+    people = [delivery.person] if delivery.person_id else []
+    contacts = [delivery.contact] if delivery.contact_id else []
+    channels = _channels_of(people, contacts).get(owner, [])
     if delivery.sms_only:
         channels = [c for c in channels if transport.is_sms(c.url)]
     else:  # chat first, SMS last
