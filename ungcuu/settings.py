@@ -101,6 +101,10 @@ INSTALLED_APPS = [
     "ungcuu.catalog",
     "ungcuu.incidents",
     "ungcuu.notify",
+    "ungcuu.continuity",
+    "ungcuu.reports",
+    "ungcuu.readiness",
+    "ungcuu.knowledge",
     "ungcuu.api",
 ]
 

@@ -14,4 +14,8 @@ urlpatterns = [
     path("", include("ungcuu.org.urls")),
     path("", include("ungcuu.incidents.urls")),
     path("", include("ungcuu.notify.urls")),
+    path("", include("ungcuu.continuity.urls")),
+    path("", include("ungcuu.reports.urls")),
+    path("", include("ungcuu.readiness.urls")),
+    path("", include("ungcuu.knowledge.urls")),
 ]

@@ -2,9 +2,17 @@
 
 from ungcuu.api.api import api
 from ungcuu.catalog.api import router as catalog_router
+from ungcuu.continuity.api import router as continuity_router
 from ungcuu.incidents.api import router as incidents_router
+from ungcuu.knowledge.api import router as knowledge_router
 from ungcuu.org.api import router as org_router
+from ungcuu.readiness.api import router as readiness_router
+from ungcuu.reports.api import router as reports_router
 
 api.add_router("", org_router)
 api.add_router("", catalog_router)
 api.add_router("", incidents_router)
+api.add_router("", continuity_router)
+api.add_router("", reports_router)
+api.add_router("", readiness_router)
+api.add_router("", knowledge_router)

@@ -110,6 +110,9 @@ class Incident(models.Model):
     resolution = models.TextField("cách khắc phục", blank=True)
     citizens_affected = models.PositiveIntegerField("số người dân bị ảnh hưởng", default=0)
     dossiers_delayed = models.PositiveIntegerField("số hồ sơ bị chậm", default=0)
+    # Recorded during a drill (diễn tập): kept in the log book, never counted in
+    # statistics or reminders for real incidents.
+    is_drill = models.BooleanField("diễn tập", default=False)
     steps_done = models.JSONField("các bước đã làm", default=list, blank=True)
     escalated_to = models.ManyToManyField(
         Organisation,

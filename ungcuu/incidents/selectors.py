@@ -109,7 +109,7 @@ class Summary:
 def month_summary(user: User, today: date) -> Summary:
     """This month's figures for the home page, within the user's scope."""
     since = _day_start(today.replace(day=1))
-    qs = incidents_for(user).filter(started_at__gte=since)
+    qs = incidents_for(user).filter(started_at__gte=since, is_drill=False)
     figures = qs.aggregate(
         total=Count("id"),
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
