@@ -6,6 +6,7 @@ the transaction has committed (``on_commit``)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -35,6 +36,7 @@ from ungcuu.org.selectors import contacts_for
 MAX_ATTEMPTS = 5
 MAX_CHANNELS = 5  # tried per attempt: bounds how long one attempt can take
 BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 min between attempts
+INLINE_SECONDS = 2  # first messages sent by the report's own task for this long
 CHAT_LIMIT = 2000  # Zalo's limit, the smallest of the chat channels
 ACK_SALT = "ungcuu.notify.ack"
 
@@ -176,9 +178,10 @@ def _queue(
     note: str = "",
     sms: bool = False,
     channels: dict[tuple[str, int], list[Channel]] | None = None,
+    enqueue: bool = True,
 ) -> list[Delivery]:
-    """Write the delivery rows (in the caller's transaction) and ask the worker to
-    send them once it commits."""
+    """Write the delivery rows (in the caller's transaction) and, unless the caller
+    sends them itself, ask the worker to send them once it commits."""
     if channels is None:
         channels = _channels_of(people, contacts)
     created = []
@@ -218,7 +221,7 @@ def _queue(
             delivery.save()
             created.append(delivery)
     due = [d.pk for d in created if d.state == DeliveryState.PENDING]
-    if due:
+    if due and enqueue:
         transaction.on_commit(lambda: _enqueue(due))
     return created
 
@@ -270,15 +273,30 @@ def notify_report(incident_id: int) -> int:
         if not created:
             return 0
         people, contacts = recipients(incident, Level.AT_ONCE)
-        return len(
-            _queue(
-                incident,
-                Level.AT_ONCE,
-                people,
-                contacts,
-                sms=complex_ and policy.sms_for_complex,
-            )
+        queued = _queue(
+            incident,
+            Level.AT_ONCE,
+            people,
+            contacts,
+            sms=complex_ and policy.sms_for_complex,
+            enqueue=False,
         )
+    _send_now([d.pk for d in queued if d.state == DeliveryState.PENDING])
+    return len(queued)
+
+
+def _send_now(delivery_ids: list[int]) -> None:
+    """Send the first messages in this task rather than queueing one task each: a
+    round trip through the queue per message is what a burst of reports waits on.
+    A slow channel must not hold up the others: past INLINE_SECONDS the rest go to
+    the queue. Should the worker die half-way, the sweep resends what is left
+    pending, and a sent delivery is never sent again."""
+    started = time.monotonic()
+    for position, delivery_id in enumerate(delivery_ids):
+        if time.monotonic() - started > INLINE_SECONDS:
+            _enqueue(delivery_ids[position:])
+            return
+        deliver(delivery_id)
 
 
 def outbox_on_escalate(incident: Incident, organisations: list[Organisation], note: str) -> None:
@@ -399,7 +417,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     if not claimed:
         return "skipped"
     delivery = Delivery.objects.select_related(
-        "incident__center", "incident__incident_type", "incident__reporter"
+        "incident__center", "incident__incident_type", "incident__reporter", "person", "contact"
     ).get(pk=delivery_id)
     owner = (
         ("person", delivery.person_id) if delivery.person_id else ("contact", delivery.contact_id)
@@ -432,10 +450,11 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
             _timeline(delivery, ok=False, channel=channel, error=str(exc), now=timezone.now())
             continue
         sent_at = timezone.now()
-        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
-            state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
-        )
-        _timeline(delivery, ok=True, channel=channel, error="", now=sent_at)
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+                state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
+            )
+            _timeline(delivery, ok=True, channel=channel, error="", now=sent_at)
         return "sent"
     error = "; ".join(errors) or "Không có kênh nào dùng được."
     if delivery.attempts >= MAX_ATTEMPTS:

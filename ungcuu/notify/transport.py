@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from urllib.parse import quote
 
@@ -38,6 +39,7 @@ def check_url(url: str) -> str:
     return url
 
 
+@functools.lru_cache(maxsize=512)
 def body_limit(url: str) -> int:
     plugin = _plugin(url)
     return int(getattr(plugin, "body_maxlen", 0) or 32768) if plugin else 32768

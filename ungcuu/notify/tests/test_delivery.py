@@ -33,12 +33,14 @@ def attempts_on_timeline(delivery: Delivery) -> list[tuple[int, str, bool]]:
 
 @pytest.fixture
 def leader_delivery(
-    django_capture_on_commit_callbacks, immediate, staff_a, leader_a, printer_paper
+    django_capture_on_commit_callbacks, immediate, monkeypatch, staff_a, leader_a, printer_paper
 ):
-    """Report, with the delivery to the leader written but not yet handed to the worker."""
+    """Report, with the delivery to the leader written but not yet sent: the worker
+    stopped right after working out who to tell."""
 
     def make():
-        with django_capture_on_commit_callbacks(execute=False):
+        with django_capture_on_commit_callbacks(execute=False), monkeypatch.context() as m:
+            m.setattr(services, "_send_now", lambda ids: None)
             incident = report(staff_a, printer_paper, description="Máy in hết giấy")
             services.notify_report(incident.pk)  # what the worker does after commit
         return Delivery.objects.get(incident=incident, person=leader_a)
@@ -327,3 +329,42 @@ def test_each_delivery_has_its_own_idempotency_key(
     }
     assert {receiver.at("/leader")[0].key, receiver.at("/duty")[0].key} == keys
     assert len(keys) == 2
+
+
+# --- sent by the report's own task -------------------------------------------------------------
+
+
+def test_the_first_messages_are_sent_by_the_reports_task_and_a_slow_one_hands_the_rest_on(
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    receiver,
+    staff_a,
+    leader_a,
+    responder_a,
+    printer_paper,
+):
+    channel(receiver, "/leader", person=leader_a)
+    channel(receiver, "/duty", person=responder_a)
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_enqueue", queued.extend)
+    # No time allowed at all: every message goes to the queue instead.
+    monkeypatch.setattr(services, "INLINE_SECONDS", -1)
+    with django_capture_on_commit_callbacks(execute=False):
+        incident = report(staff_a, printer_paper, description="Máy in hết giấy")
+
+    assert services.notify_report(incident.pk) == 2
+
+    deliveries = list(Delivery.objects.filter(incident=incident).order_by("id"))
+    sent = [d for d in deliveries if d.state == DeliveryState.SENT]
+    waiting = [d for d in deliveries if d.state == DeliveryState.PENDING]
+    assert len(sent) == 0 and [d.pk for d in waiting] == queued == [d.pk for d in deliveries]
+
+    monkeypatch.setattr(services, "INLINE_SECONDS", 60)
+    with django_capture_on_commit_callbacks(execute=False):
+        second = report(staff_a, printer_paper, description="Kẹt giấy")
+    assert services.notify_report(second.pk) == 2
+    assert set(Delivery.objects.filter(incident=second).values_list("state", flat=True)) == {
+        DeliveryState.SENT
+    }
+    assert len(receiver.at("/leader")) == len(receiver.at("/duty")) == 1
+    assert queued == [d.pk for d in deliveries]  # nothing more went through the queue
