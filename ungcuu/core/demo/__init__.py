@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ungcuu.catalog.models import IncidentType
+from ungcuu.continuity import demo as continuity_demo
 from ungcuu.core.demo.common import (
     DEMO_EMAIL_DOMAIN,
     DEMO_NOTE,
@@ -169,6 +170,12 @@ def demo_build(
             for plan in mine:
                 history.play(plan)
             _say(stdout, f"  {ctx.center.short_name}: {len(mine)} sự cố")
+
+        paper = continuity_demo.fill(seed=seed, now=now)
+        _say(
+            stdout,
+            f"Đã ghi {paper} hồ sơ tiếp nhận bằng giấy trong các lần mất mạng, sập phần mềm.",
+        )
 
     incidents = Incident.objects.filter(center__code__in=CENTER_SLUGS)
     return DemoSummary(
