@@ -472,3 +472,63 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
 
     tasks.deliver.schedule((delivery.pk,), delay=delay)
     return "retry"
+
+
+# --- the center's policy, edited by its leaders -------------------------------------------
+
+POLICY_EDITORS = frozenset({Role.TEAM_LEADER, Role.CENTER_LEADER})
+POLICY_LIMITS = {
+    "simple_ack_minutes": (1, 240),
+    "complex_ack_minutes": (1, 120),
+    "prolonged_minutes": (5, 480),
+}
+
+
+def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
+    """Change a center's waiting times; only its team leader and center leader may."""
+    if actor.role not in POLICY_EDITORS or actor.center_id != center.pk:
+        raise ServiceError(
+            "Chỉ Tổ trưởng và lãnh đạo Trung tâm được sửa quy tắc báo tin.", status=403
+        )
+    policy = policy_for(center)
+    values: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for field, (low, high) in POLICY_LIMITS.items():
+        try:
+            value = int(str(data.get(field, "")).strip())
+        except ValueError:
+            errors[field] = "Vui lòng nhập số phút."
+            continue
+        if not low <= value <= high:
+            errors[field] = f"Số phút phải từ {low} đến {high}."
+            continue
+        values[field] = value
+    if errors:
+        raise ServiceError(next(iter(errors.values())), fields=errors)
+    for field, value in values.items():
+        setattr(policy, field, value)
+    policy.sms_for_complex = str(data.get("sms_for_complex", "")).lower() in {"on", "true", "1"}
+    policy.save()
+    return policy
+
+
+def policy_reach(center) -> list[dict]:
+    """Who each level of the policy tells at this center, and whether they can be reached."""
+    reach = []
+    levels = [
+        (Level.AT_ONCE, [Role.TEAM_LEADER, Role.RESPONDER]),
+        (Level.NO_ACK, [Role.CENTER_LEADER]),
+        (Level.PROLONGED, [Role.CENTER_LEADER, Role.COMMUNE_LEADER]),
+    ]
+    for level, roles in levels:
+        people = list(User.objects.filter(center=center, role__in=roles, is_active=True))
+        channels = _channels_of(people, [])
+        reach.append(
+            {
+                "level": Level(level).label,
+                "people": [
+                    {"person": p, "channels": channels.get(("person", p.pk), [])} for p in people
+                ],
+            }
+        )
+    return reach
