@@ -88,7 +88,9 @@ class GuideStep(models.Model):
         verbose_name_plural = "các bước cần làm"
         ordering = ["guide", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["guide", "position"], name="one_guide_step_per_position")
+            models.UniqueConstraint(
+                fields=["guide", "position"], name="one_guide_step_per_position"
+            )
         ]
 
     def __str__(self) -> str:

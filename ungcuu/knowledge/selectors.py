@@ -36,9 +36,7 @@ def guides_matching(query: str | None) -> QuerySet[Guide]:
     for term in terms:
         word = f" {term}"  # the start of a word (see services.searchable)
         matches &= Q(search_title__contains=word) | Q(search_body__contains=word)
-        title_hits.append(
-            Case(When(search_title__contains=word, then=Value(1)), default=Value(0))
-        )
+        title_hits.append(Case(When(search_title__contains=word, then=Value(1)), default=Value(0)))
     phrase = "".join(f" {term}" for term in terms)
     rank = sum(title_hits[1:], title_hits[0]) + Case(
         When(search_title__contains=phrase, then=Value(len(terms))),
@@ -58,7 +56,9 @@ def guides_by_category() -> list[tuple[str, str, list[Guide]]]:
     for guide in Guide.objects.published().order_by("position", "title"):
         grouped.setdefault(guide.category, []).append(guide)
     return [
-        (value, Category(value).label, grouped[value]) for value in Category.values if grouped[value]
+        (value, Category(value).label, grouped[value])
+        for value in Category.values
+        if grouped[value]
     ]
 
 

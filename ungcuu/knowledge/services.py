@@ -87,7 +87,9 @@ def guides_load(
             step_model(guide_id=guide.pk, position=index, text=nfc(text))
             for index, text in enumerate(entry.get("steps", []), start=1)
         )
-        guide.incident_types.set(type_model.objects.filter(code__in=entry.get("incident_types", [])))
+        guide.incident_types.set(
+            type_model.objects.filter(code__in=entry.get("incident_types", []))
+        )
         guide_index(guide=guide, step_model=step_model)
         written += 1
     return written

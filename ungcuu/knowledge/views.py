@@ -32,7 +32,11 @@ def guide_detail(request, slug: str):
     return render(
         request,
         "knowledge/detail.html",
-        {"guide": guide, "steps": list(guide.steps.all()), "types": list(guide.incident_types.all())},
+        {
+            "guide": guide,
+            "steps": list(guide.steps.all()),
+            "types": list(guide.incident_types.all()),
+        },
     )
 
 

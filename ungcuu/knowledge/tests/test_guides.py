@@ -71,7 +71,10 @@ def test_title_hits_rank_above_body_hits():
     }
     # "mật khẩu" also appears in the body of other guides (the illiterate citizen types
     # their own password), which come after.
-    assert "Người không biết chữ hoặc khó dùng công nghệ, không có điện thoại thông minh" in results[2:]
+    assert (
+        "Người không biết chữ hoặc khó dùng công nghệ, không có điện thoại thông minh"
+        in results[2:]
+    )
 
 
 def test_every_word_must_match_and_unpublished_guides_are_hidden():
@@ -111,7 +114,9 @@ def test_the_list_groups_topics_by_category(staff_a):
 
 
 def test_searching_on_the_page_works_without_javascript(staff_a):
-    response = logged_in(staff_a).get(reverse("knowledge:list"), {"q": "khong co tai khoan ngan hang"})
+    response = logged_in(staff_a).get(
+        reverse("knowledge:list"), {"q": "khong co tai khoan ngan hang"}
+    )
     html = response.content.decode()
     assert "Không có tài khoản ngân hàng để nộp phí, lệ phí trực tuyến" in html
     assert "Người cao tuổi" not in html
@@ -173,7 +178,9 @@ def test_pages_need_a_login(client, url):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("who", ["staff_b", "staff_c", "province_user", "vendor_user", "admin_user"])
+@pytest.mark.parametrize(
+    "who", ["staff_b", "staff_c", "province_user", "vendor_user", "admin_user"]
+)
 def test_guides_are_shared_by_every_signed_in_person(request, who):
     user = request.getfixturevalue(who)
     response = logged_in(user).get(reverse("knowledge:detail", args=["nguoi-cao-tuoi"]))
