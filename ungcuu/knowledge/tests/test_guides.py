@@ -238,3 +238,11 @@ def test_api_search_with_a_too_long_query_is_refused(staff_a):
 def test_api_needs_a_login(client):
     assert client.get(SEARCH_URL, {"q": "mat khau"}).status_code == 401
     assert client.get("/api/v1/knowledge/guides/khiem-thi").status_code == 401
+
+
+def test_the_page_speaks_english_when_asked(staff_a):
+    client = logged_in(staff_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("knowledge:list")).content.decode()
+    assert "Supporting vulnerable citizens" in html
+    assert "Common situations" in html
