@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ungcuu.knowledge.models import Guide, GuideStep
+from ungcuu.knowledge.models import Guide, GuideNote, GuideStep
 from ungcuu.knowledge.selectors import guides_matching as guides_search_any
 from ungcuu.knowledge.services import guide_index
 
@@ -37,3 +37,10 @@ class GuideAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # The steps are saved after the guide: index once everything is in.
         guide_index(guide=form.instance)
+
+
+@admin.register(GuideNote)
+class GuideNoteAdmin(admin.ModelAdmin):
+    list_display = ["guide", "center", "updated_by", "updated_at"]
+    list_filter = ["center"]
+    raw_id_fields = ["updated_by"]

@@ -1,10 +1,13 @@
+from datetime import datetime
+
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.knowledge.models import Guide
-from ungcuu.knowledge.selectors import guide_get, guides_search, search_terms
+from ungcuu.knowledge.selectors import guide_get, guide_notes, guides_search, search_terms
+from ungcuu.knowledge.services import guide_note_save
 
 router = Router(tags=["Hướng dẫn"])
 
@@ -31,12 +34,23 @@ class GuideBrief(Schema):
         )
 
 
+class NoteOut(Schema):
+    center: str
+    text: str
+    updated_at: datetime
+
+
+class NoteIn(Schema):
+    text: str = Field("", description="Để trống để xóa ghi chú")
+
+
 class GuideOut(GuideBrief):
     steps: list[str]
     phrases: list[str]
     support: list[str]
     avoid: list[str]
     incident_types: list[str]
+    notes: list[NoteOut]
 
 
 class SearchIn(Schema):
@@ -62,4 +76,22 @@ def knowledge_guide(request, slug: str):
         support=guide.support_lines(),
         avoid=guide.avoid_lines(),
         incident_types=[t.code for t in guide.incident_types.all()],
+        notes=[
+            NoteOut(center=n.center.code, text=n.text, updated_at=n.updated_at)
+            for n in guide_notes(request.user, guide)
+        ],
     )
+
+
+@router.put(
+    "/knowledge/guides/{slug}/note",
+    response={200: NoteOut, 204: None},
+    summary="Ghi chú của Trung tâm cho một hướng dẫn",
+)
+def knowledge_note(request, slug: str, payload: NoteIn):
+    """Ghi chú của Trung tâm người gọi (Tổ trưởng, lãnh đạo Trung tâm, cán bộ CNTT);
+    gửi lại cùng nội dung không thay đổi gì; nội dung trống xóa ghi chú."""
+    note = guide_note_save(actor=request.user, guide=guide_get(slug), text=payload.text)
+    if note is None:
+        return 204, None
+    return 200, NoteOut(center=note.center.code, text=note.text, updated_at=note.updated_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -95,3 +96,35 @@ class GuideStep(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class GuideNote(models.Model):
+    """What one center adds to a guide: its own phone numbers, rooms, arrangements."""
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="notes", verbose_name="hướng dẫn"
+    )
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="trung tâm"
+    )
+    text = models.TextField("ghi chú của Trung tâm")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người cập nhật",
+    )
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+
+    class Meta:
+        verbose_name = "ghi chú của Trung tâm"
+        verbose_name_plural = "ghi chú của Trung tâm"
+        ordering = ["guide", "center"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "center"], name="one_note_per_center")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guide} – {self.center}"

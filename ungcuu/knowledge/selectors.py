@@ -9,7 +9,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from ungcuu.core.text import fold
-from ungcuu.knowledge.models import Category, Guide
+from ungcuu.knowledge.models import Category, Guide, GuideNote
+from ungcuu.org.models import User
+from ungcuu.org.scope import center_q
 
 MAX_TERMS = 8
 _WORD = re.compile(r"\w+")
@@ -78,3 +80,13 @@ def guides_for_type(incident_type_id: int | None) -> QuerySet[Guide]:
     if not incident_type_id:
         return Guide.objects.none()
     return Guide.objects.published().filter(incident_types__id=incident_type_id)
+
+
+def guide_notes(user: User, guide: Guide) -> QuerySet[GuideNote]:
+    """The centers' notes on a guide that the user may read: their own center's,
+    a province's centers' for the province, all for an admin."""
+    return (
+        GuideNote.objects.filter(center_q(user), guide=guide)
+        .select_related("center", "updated_by")
+        .order_by("center__ward_name")
+    )

@@ -6,9 +6,13 @@ import json
 import re
 from pathlib import Path
 
+from django.db import transaction
+
 from ungcuu.catalog.models import IncidentType
+from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import fold, nfc
-from ungcuu.knowledge.models import Guide, GuideStep
+from ungcuu.knowledge.models import Guide, GuideNote, GuideStep
+from ungcuu.org.models import Role, User
 
 _WORD = re.compile(r"\w+")
 DATA = Path(__file__).resolve().parent / "data" / "guides.json"
@@ -93,3 +97,35 @@ def guides_load(
         guide_index(guide=guide, step_model=step_model)
         written += 1
     return written
+
+
+NOTE_MAX = 2000
+NOTE_EDITORS = frozenset({Role.IT_OFFICER, Role.TEAM_LEADER, Role.CENTER_LEADER})
+
+
+def may_edit_note(user: User) -> bool:
+    return bool(user.is_authenticated and user.center_id and user.role in NOTE_EDITORS)
+
+
+def guide_note_save(*, actor: User, guide: Guide, text: str) -> GuideNote | None:
+    """Write the actor's center's note on a guide; an empty text removes it. Saving the
+    same text again changes nothing, so a replayed request is harmless."""
+    if not may_edit_note(actor):
+        raise ServiceError(
+            "Chỉ Tổ trưởng Tổ ứng cứu, lãnh đạo Trung tâm hoặc cán bộ CNTT của Trung tâm "
+            "được sửa ghi chú.",
+            status=403,
+        )
+    text = nfc(text)
+    if len(text) > NOTE_MAX:
+        raise ServiceError(f"Ghi chú dài {len(text)} ký tự; tối đa {NOTE_MAX} ký tự.", field="text")
+    if not text:
+        GuideNote.objects.filter(guide=guide, center_id=actor.center_id).delete()
+        return None
+    with transaction.atomic():
+        note, _created = GuideNote.objects.update_or_create(
+            guide=guide,
+            center_id=actor.center_id,
+            defaults={"text": text, "updated_by": actor},
+        )
+    return note

@@ -8,4 +8,5 @@ urlpatterns = [
     path("guides/", views.guide_list, name="list"),
     path("guides/<slug:slug>/", views.guide_detail, name="detail"),
     path("guides/<slug:slug>/print/", views.guide_print, name="print"),
+    path("guides/<slug:slug>/note/", views.guide_note, name="note"),
 ]
