@@ -126,3 +126,13 @@ def test_api_refuses_staff_and_bad_input(leader_a, staff_a):
 def test_api_note_needs_a_login(client):
     url = f"/api/v1/knowledge/guides/{SLUG}/note"
     assert client.put(url, {"text": NOTE}, content_type="application/json").status_code == 401
+
+
+def test_the_demo_gives_each_center_its_own_notes(leader_a, leader_b, staff_a):
+    from ungcuu.knowledge.demo import NOTES, fill
+
+    written = fill(people={u.username: u for u in [leader_a, leader_b, staff_a]})
+    assert written == 2 * len(NOTES)
+    html = detail(staff_a, "quen-mat-khau-vneid")
+    assert "Công an xã Bạch Ngọc" in html
+    assert "Tân Kỳ" not in html
