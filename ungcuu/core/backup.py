@@ -292,7 +292,20 @@ def backup_create(*, path: Path | str | None = None, now: datetime | None = None
     """Write one archive of the database and the uploads; returns where and what."""
     now = now or datetime.now(UTC)
     kind = engine()
-    target = _target(path, now)
+    try:
+        target = _target(path, now)
+        manifest = _write(target, kind, now)
+    except (OSError, sqlite3.Error) as exc:
+        where = path or settings.BACKUP_DIR
+        reason = getattr(exc, "strerror", None) or exc
+        raise ServiceError(
+            f"Không ghi được bản sao lưu vào “{where}”: {reason}. "
+            "Kiểm tra chỗ trống trên ổ đĩa và quyền ghi thư mục."
+        ) from exc
+    return Backup(path=target, manifest=manifest)
+
+
+def _write(target: Path, kind: str, now: datetime) -> dict:
     uploads = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix=".ungcuu-backup-", dir=target.parent) as work:
         db_file = Path(work) / DB_FILES[kind]
@@ -326,7 +339,7 @@ def backup_create(*, path: Path | str | None = None, now: datetime | None = None
             for file in files:
                 tar.add(file, arcname=f"{UPLOADS}/{file.relative_to(uploads).as_posix()}")
         os.replace(partial, target)
-    return Backup(path=target, manifest=manifest)
+    return manifest
 
 
 @contextlib.contextmanager

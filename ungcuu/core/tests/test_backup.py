@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import tarfile
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from django.db import connection
 from PIL import Image
 
 from ungcuu.core import backup
-from ungcuu.core.backup import backup_create, backup_daily, backup_prune, model_counts
-from ungcuu.core.tasks import utc_time_of
+from ungcuu.core.backup import backup_create, backup_prune, model_counts
+from ungcuu.core.tasks import daily_backup, utc_time_of
 from ungcuu.core.testing import make_user
 from ungcuu.incidents.models import Attachment, Incident
 from ungcuu.incidents.services import incident_report
@@ -232,13 +233,29 @@ def test_the_daily_backup_keeps_the_configured_number(history, settings):
     oldest = _touch(folder, "ungcuu-backup-20200101-193000.tar.gz")
     older = _touch(folder, "ungcuu-backup-20200102-193000.tar.gz")
 
-    made = backup_daily()
+    daily_backup.call_local()  # what the worker runs each day
 
-    assert made.path.parent == folder
+    left = backup.backups_in(folder)
+    assert len(left) == 2
     assert not oldest.exists()
-    assert older.exists() and made.path.exists()
+    assert left[0] == older
+    manifest = json.loads(tarfile.open(left[1]).extractfile("manifest.json").read())
+    assert manifest["counts"]["incidents.Attachment"] == 1
+
+
+def test_the_daily_backup_runs_at_the_configured_local_time():
+    task = daily_backup.s()
+    assert task.validate_datetime(datetime(2026, 11, 23, 19, 30))  # 02:30 in Vietnam
+    assert not task.validate_datetime(datetime(2026, 11, 23, 19, 31))
+    assert not task.validate_datetime(datetime(2026, 11, 23, 2, 30))
 
 
 def test_the_daily_time_is_local_time_turned_into_utc():
     assert utc_time_of("02:30").strftime("%H:%M") == "19:30"
     assert utc_time_of("07:00").strftime("%H:%M") == "00:00"
+
+
+def test_backup_into_a_missing_folder_says_so(db, tmp_path):
+    with pytest.raises(CommandError, match="không tồn tại"):
+        call_command("backup", str(tmp_path / "khong-co" / "a.tar.gz"), stdout=StringIO())
+    assert not (tmp_path / "khong-co").exists()
