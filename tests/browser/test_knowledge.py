@@ -69,3 +69,17 @@ def test_search_works_without_javascript(browser, live_server, page, login, staf
         )
     finally:
         context.close()
+
+
+def test_a_team_leader_adds_the_centers_note_from_the_phone(page, hand, login, shot, leader_a):
+    note = "Công an xã Bạch Ngọc mở khóa VNeID, ĐT 0238 3600 111."
+    login(leader_a)
+    page.goto("/guides/quen-mat-khau-vneid/")
+    hand.tap(page.get_by_text("Thêm ghi chú của Trung tâm"))
+    page.get_by_label("Ghi chú cho cán bộ Trung tâm").fill(note)
+    hand.tap(page.get_by_role("button", name="Lưu ghi chú"))
+
+    expect(page.locator(".messages")).to_contain_text("Đã lưu ghi chú của Trung tâm")
+    expect(page.locator(".guide-note")).to_have_text(note)
+    shot("guide-note")
+    assert hand.count == 2
