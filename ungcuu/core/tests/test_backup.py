@@ -46,8 +46,10 @@ def _folders(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _needs_pg_tools():
-    if connection.vendor == "postgresql" and not shutil.which("pg_dump"):
-        pytest.skip("pg_dump is not installed")
+    if connection.vendor == "postgresql":
+        missing = [tool for tool in ("pg_dump", "pg_restore", "psql") if not shutil.which(tool)]
+        if missing:
+            pytest.skip(f"{', '.join(missing)} not installed (postgresql-client)")
 
 
 def photo() -> SimpleUploadedFile:
