@@ -77,7 +77,7 @@ def restore(path, *args) -> str:
     return out.getvalue()
 
 
-def test_a_restore_gives_back_every_record_and_file(history, tmp_path):
+def test_a_restore_gives_back_every_record_and_file(history, tmp_path, settings):
     counts_before = model_counts()
     photo_bytes = Path(history.file.path).read_bytes()
     out = StringIO()
@@ -104,7 +104,7 @@ def test_a_restore_gives_back_every_record_and_file(history, tmp_path):
     assert not User.objects.filter(username="nguoi.moi").exists()
     assert Path(history.file.path).read_bytes() == photo_bytes
     # What was there before the restore was kept, so the restore itself can be undone.
-    safety = list(Path(backup.settings.BACKUP_DIR).glob("ungcuu-before-restore-*.tar.gz"))
+    safety = list(Path(settings.BACKUP_DIR).glob("ungcuu-before-restore-*.tar.gz"))
     assert len(safety) == 1
 
 
