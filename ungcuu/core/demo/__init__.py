@@ -47,6 +47,7 @@ from ungcuu.core.demo.places import (
     _create_roster,
 )
 from ungcuu.incidents.models import Incident, IncidentEvent
+from ungcuu.knowledge import demo as knowledge_demo
 from ungcuu.org.models import Center, OrganisationKind, User
 
 __all__ = [
@@ -141,6 +142,7 @@ def demo_build(
         )
         people = _create_people(random.Random(f"{seed}:people"), contexts, vendor_org)
         shifts = _create_roster(contexts, calendar, today)
+        knowledge_demo.fill(people=people)
         _say(
             stdout,
             f"Đã tạo {len(contexts)} Trung tâm, {len(people)} người dùng, "
