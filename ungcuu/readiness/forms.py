@@ -43,7 +43,7 @@ class SupplyForm(forms.Form):
 
 
 class MovementForm(forms.Form):
-    client_uuid = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     kind = forms.ChoiceField(
         label=_("Loại"),
         choices=[c for c in MovementKind.choices if c[0] != MovementKind.MOVED_IN],
@@ -104,7 +104,7 @@ class ScenarioField(forms.ModelChoiceField):
 
 
 class DrillForm(forms.Form):
-    client_uuid = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     scenario = ScenarioField(
         label=_("Tình huống diễn tập"),
         queryset=IncidentType.objects.active(),
