@@ -32,7 +32,7 @@ class ReadinessPolicy(models.Model):
     password_days = models.PositiveSmallIntegerField(
         _("nhắc đổi mật khẩu sau mỗi (ngày)"),
         default=90,
-        help_text=_("Seed 000 mục 1.2.3: định kỳ nhắc cán bộ cập nhật mật khẩu an toàn. 0 = tắt."),
+        help_text=_("Định kỳ nhắc cán bộ cập nhật mật khẩu an toàn. 0 = tắt."),
     )
 
     class Meta:

@@ -132,3 +132,11 @@ def test_history_lists_past_checks(staff_a):
     services.check_record(actor=staff_a, center=staff_a.center, ok_items=[], now=MONDAY_0830)
     html = logged_in(staff_a).get("/readiness/check/history/").content.decode()
     assert "23/11/2026" in html
+
+
+def test_the_check_page_is_available_in_english(staff_a):
+    client = logged_in(staff_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/readiness/check/").content.decode()
+    assert "Everything is fine" in page and "Report fault" in page
+    assert "Tất cả đều tốt" not in page
