@@ -158,3 +158,21 @@ def test_an_evaluation_with_a_bad_number_changes_nothing(director_a, crash):
     assert answer.status_code == 400
     drill.refresh_from_db()
     assert drill.minutes_to_paper is None and drill.lessons == ""
+
+
+def test_open_drill_incidents_are_marked_and_not_counted_per_center(
+    director_a, staff_a, province_user, crash
+):
+    from ungcuu.incidents.selectors import open_by_center
+
+    drill = services.drill_schedule(
+        actor=director_a,
+        center=director_a.center,
+        scenario=crash,
+        scheduled_at=timezone.now() + timedelta(minutes=1),
+    )
+    services.drill_start(actor=director_a, drill=drill)
+    incidents.incident_report(actor=staff_a, center=staff_a.center, incident_type=crash)
+    assert open_by_center(province_user) == []
+    home = logged_in(staff_a).get("/").content.decode()
+    assert '<span class="badge">DIỄN TẬP</span>' in home
