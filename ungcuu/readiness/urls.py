@@ -8,6 +8,7 @@ urlpatterns = [
     path("readiness/", views.index, name="index"),
     path("readiness/check/", views.check, name="check"),
     path("readiness/check/history/", views.check_history, name="check_history"),
+    path("readiness/check/items/", views.check_items, name="check_items"),
     path("readiness/supplies/", views.supplies, name="supplies"),
     path("readiness/supplies/new/", views.supply_new, name="supply_new"),
     path("readiness/supplies/<int:pk>/", views.supply, name="supply"),

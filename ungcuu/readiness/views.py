@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from ungcuu.catalog.models import IncidentType
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.selectors import incident_get
 from ungcuu.org.models import Center, User
@@ -27,7 +28,7 @@ from ungcuu.readiness.forms import (
     MovementForm,
     SupplyForm,
 )
-from ungcuu.readiness.models import DrillStatus, MovementKind, SupplyItem
+from ungcuu.readiness.models import CheckItem, DrillStatus, MovementKind, SupplyItem
 from ungcuu.readiness.services.certificates import MAX_FILE
 
 
@@ -125,6 +126,49 @@ def check(request):
             error=error,
             missed=services.check_missed(center),
             client_uuid=uuid.uuid4(),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def check_items(request):
+    """The center's checklist, editable by the IT officer and the leaders."""
+    center = _center(request)
+    _keeper_or_404(request)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        item = None
+        if request.POST.get("item"):
+            item = CheckItem.objects.filter(center=center, pk=request.POST["item"]).first()
+            if item is None:
+                raise Http404
+        code = request.POST.get("type") or ""
+        try:
+            services.check_item_save(
+                actor=request.user,
+                center=center,
+                label=request.POST.get("label", ""),
+                incident_type=IncidentType.objects.filter(code=code).first() if code else None,
+                is_active=request.POST.get("is_active") == "1",
+                item=item,
+            )
+        except ServiceError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, _("Đã lưu danh sách kiểm tra."))
+            return redirect(f"{reverse('readiness:check_items')}?center={center.code}")
+    services.checklist(center)
+    return render(
+        request,
+        "readiness/check_items.html",
+        _base(
+            request,
+            center,
+            items=CheckItem.objects.filter(center=center).select_related("incident_type"),
+            types=IncidentType.objects.active(),
+            error=error,
         ),
         status=status,
     )

@@ -7,6 +7,7 @@ from ungcuu.readiness.services.certificates import (
     warning_level,
 )
 from ungcuu.readiness.services.checks import (
+    check_item_save,
     check_missed,
     check_record,
     checklist,
@@ -36,6 +37,7 @@ __all__ = [
     "center_reminders",
     "certificate_read",
     "certificate_save",
+    "check_item_save",
     "check_missed",
     "check_record",
     "checklist",

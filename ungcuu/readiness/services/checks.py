@@ -17,9 +17,11 @@ from ungcuu.readiness.services.common import (
 )
 from ungcuu.readiness.services.common import (
     is_checker,
+    is_keeper,
     is_working_day,
     require,
     require_center,
+    text,
 )
 
 # (label, catalog code of the incident a fault opens)
@@ -123,3 +125,28 @@ def check_missed(center: Center, now: datetime | None = None) -> bool:
     if local.time() < policy_for(center).check_deadline:
         return False
     return not DailyCheck.objects.filter(center=center, day=local.date()).exists()
+
+
+def check_item_save(
+    *,
+    actor: User,
+    center: Center,
+    label: str,
+    incident_type: IncidentType | None = None,
+    is_active: bool = True,
+    item: CheckItem | None = None,
+) -> CheckItem:
+    """Add a line to a center's checklist, or change one (past results keep their text)."""
+    require(is_keeper(actor))
+    require_center(actor, center)
+    checklist(center)  # a center edits its own copy of the defaults
+    if item is not None and item.center_id != center.pk:
+        raise ServiceError("Không tìm thấy mục kiểm tra.", status=404)
+    if item is None:
+        last = CheckItem.objects.filter(center=center).order_by("-position").first()
+        item = CheckItem(center=center, position=(last.position + 1) if last else 1)
+    item.label = text(label, "label", limit=200, required=True)
+    item.incident_type = incident_type
+    item.is_active = bool(is_active)
+    item.save()
+    return item

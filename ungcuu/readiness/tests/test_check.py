@@ -140,3 +140,27 @@ def test_the_check_page_is_available_in_english(staff_a):
     page = client.get("/readiness/check/").content.decode()
     assert "Everything is fine" in page and "Report fault" in page
     assert "Tất cả đều tốt" not in page
+
+
+def test_the_it_officer_edits_the_checklist(it_a, staff_a):
+    client = logged_in(it_a)
+    assert client.get("/readiness/check/items/").status_code == 200
+    answer = client.post(
+        "/readiness/check/items/",
+        {"label": "Máy scan quầy 1 quét được", "type": "other", "is_active": "1"},
+    )
+    assert answer.status_code == 302
+    qms = CheckItem.objects.get(center=it_a.center, incident_type__code="qms")
+    client.post(
+        "/readiness/check/items/",
+        {"item": qms.pk, "label": qms.label, "type": "qms"},  # unticked: no longer used
+    )
+    labels = [i.label for i in services.checklist(it_a.center)]
+    assert "Máy scan quầy 1 quét được" in labels and qms.label not in labels
+    assert (
+        "Máy scan quầy 1 quét được" in logged_in(staff_a).get("/readiness/check/").content.decode()
+    )
+    # An empty label is refused; staff cannot edit.
+    assert client.post("/readiness/check/items/", {"label": " "}).status_code == 400
+    assert logged_in(staff_a).get("/readiness/check/items/").status_code == 404
+    assert len(services.checklist(it_a.center)) == 10

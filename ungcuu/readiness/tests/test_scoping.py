@@ -69,6 +69,7 @@ LIST_PAGES = [
     "/readiness/",
     "/readiness/check/",
     "/readiness/check/history/",
+    "/readiness/check/items/",
     "/readiness/supplies/",
     "/readiness/supplies/new/",
     "/readiness/equipment/",
