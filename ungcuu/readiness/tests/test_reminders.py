@@ -79,3 +79,51 @@ def test_the_password_reminder_follows_the_centers_period(staff_a):
 def test_the_it_officer_sees_the_reminders_on_the_home_page(low_ink, it_a):
     html = logged_in(it_a).get("/").content.decode()
     assert "Vật tư sắp hết: Mực HP 85A" in html
+
+
+@pytest.fixture
+def receiver():
+    from ungcuu.notify.tests.receiver import Receiver
+
+    server = Receiver().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def immediate():
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    yield HUEY
+    HUEY.immediate = before
+
+
+def test_the_periodic_task_delivers_a_low_stock_reminder_once(
+    low_ink, it_a, receiver, immediate, django_capture_on_commit_callbacks
+):
+    from ungcuu.readiness import tasks
+
+    notify.channel_add(person=it_a, url=receiver.url("/it"))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_reminders.call_local()
+    assert receiver.wait_for(1, path="/it")
+    texts = [r.text for r in receiver.at("/it")]
+    assert any("Mực HP 85A chỉ còn 1 hộp" in t for t in texts)
+    sent = len(receiver.at("/it"))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_reminders.call_local()
+    assert len(receiver.at("/it")) == sent
+    assert Delivery.objects.filter(state=DeliveryState.SENT, person=it_a).count() == sent
+
+
+def test_staff_see_their_password_reminder_on_the_home_page_for_a_week(staff_a):
+    client = logged_in(staff_a)
+    assert "Đến kỳ đổi mật khẩu" not in client.get("/").content.decode()
+    staff_a.date_joined = timezone.now() - timedelta(days=92)
+    staff_a.save(update_fields=["date_joined"])
+    assert "Đến kỳ đổi mật khẩu" in client.get("/").content.decode()
+    staff_a.date_joined = timezone.now() - timedelta(days=100)
+    staff_a.save(update_fields=["date_joined"])
+    assert "Đến kỳ đổi mật khẩu" not in client.get("/").content.decode()
