@@ -17,6 +17,7 @@ urlpatterns = [
     path("readiness/equipment/new/", views.equipment_new, name="equipment_new"),
     path("readiness/equipment/<int:pk>/", views.equipment_item, name="equipment_item"),
     path("readiness/equipment/<int:pk>/edit/", views.equipment_edit, name="equipment_edit"),
+    path("readiness/equipment/<int:pk>/tested/", views.equipment_tested, name="equipment_tested"),
     path("readiness/certificates/", views.certificates, name="certificates"),
     path("readiness/certificates/new/", views.certificate_new, name="certificate_new"),
     path("readiness/certificates/<int:pk>/", views.certificate, name="certificate"),

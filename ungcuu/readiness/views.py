@@ -352,6 +352,19 @@ def equipment_item(request, pk: int):
     )
 
 
+@login_required
+@require_POST
+def equipment_tested(request, pk: int):
+    item = selectors.equipment_get(request.user, pk)
+    try:
+        services.equipment_tested(actor=request.user, equipment=item)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ghi kiểm tra, chạy thử hôm nay."))
+    return redirect("readiness:equipment_item", item.pk)
+
+
 # --- the incident page's small forms -----------------------------------------------------
 
 

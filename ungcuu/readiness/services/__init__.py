@@ -24,7 +24,7 @@ from ungcuu.readiness.services.drills import (
     drill_schedule,
     drill_start,
 )
-from ungcuu.readiness.services.equipment import equipment_link, equipment_save
+from ungcuu.readiness.services.equipment import equipment_link, equipment_save, equipment_tested
 from ungcuu.readiness.services.reminders import (
     center_reminders,
     password_reminder,
@@ -50,6 +50,7 @@ __all__ = [
     "drill_start",
     "equipment_link",
     "equipment_save",
+    "equipment_tested",
     "is_checker",
     "is_keeper",
     "password_reminder",

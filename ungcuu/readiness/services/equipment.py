@@ -62,3 +62,21 @@ def equipment_link(*, actor: User, incident, equipment: Equipment) -> IncidentEq
         incident=incident, equipment=equipment, defaults={"added_by": actor}
     )
     return link
+
+
+def equipment_tested(*, actor: User, equipment: Equipment, on=None) -> Equipment:
+    """Record a test run (e.g. the generator started, the backup line switched to);
+    the next check keeps the same interval as before."""
+    from django.utils import timezone
+
+    require(is_keeper(actor))
+    require_center(actor, equipment.center)
+    tested = day(on, "on", required=False) or timezone.localdate()
+    if tested > timezone.localdate():
+        raise ServiceError("Ngày kiểm tra không được ở tương lai.", field="on")
+    previous, upcoming = equipment.last_tested_on, equipment.next_maintenance_on
+    if previous and upcoming and upcoming > previous:
+        equipment.next_maintenance_on = tested + (upcoming - previous)
+    equipment.last_tested_on = tested
+    equipment.save(update_fields=["last_tested_on", "next_maintenance_on"])
+    return equipment

@@ -92,3 +92,14 @@ def test_equipment_of_another_center_cannot_be_named(line, staff_b, internet):
         f"/readiness/incidents/{incident.pk}/equipment/", {"equipment": line.pk}
     )
     assert not IncidentEquipment.objects.exists()
+
+
+def test_recording_a_test_run_moves_the_next_check_by_the_same_interval(line, it_a, it_b):
+    assert logged_in(it_b).post(f"/readiness/equipment/{line.pk}/tested/").status_code == 404
+    client = logged_in(it_a)
+    assert client.post(f"/readiness/equipment/{line.pk}/tested/").status_code == 302
+    line.refresh_from_db()
+    today = timezone.localdate()
+    assert line.last_tested_on == today
+    assert line.next_maintenance_on == today + timedelta(days=39)
+    assert not [r for r in services.center_reminders(it_a.center) if r.kind == "equipment"]
