@@ -58,7 +58,7 @@ def test_ticking_items_and_reporting_a_fault(page, hand, login, staff_a):
     assert Incident.objects.get().incident_type.code == "software-down"
 
 
-def test_the_it_officer_records_paper_used_and_sees_low_stock(page, hand, login, center_a):
+def test_the_it_officer_records_paper_used_and_sees_low_stock(page, hand, login, shot, center_a):
     it = make_user("a.it", Role.IT_OFFICER, center=center_a)
     item = services.supply_save(
         actor=it,
@@ -82,9 +82,10 @@ def test_the_it_officer_records_paper_used_and_sees_low_stock(page, hand, login,
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhập/xuất vật tư")
     expect(page.locator("dd.rd-stock")).to_contain_text("2 ram")
     expect(page.locator("dd.rd-stock")).to_contain_text("Sắp hết")
+    shot("readiness-supply")
 
 
-def test_a_drill_runs_and_its_incident_is_marked(page, login, director_a, staff_a):
+def test_a_drill_runs_and_its_incident_is_marked(page, login, shot, director_a, staff_a):
     drill = services.drill_schedule(
         actor=director_a,
         center=director_a.center,
@@ -99,6 +100,9 @@ def test_a_drill_runs_and_its_incident_is_marked(page, login, director_a, staff_
     page.get_by_role("button", name="Gửi báo cáo sự cố").tap()
     expect(page).to_have_url(re.compile(r"/incidents/\d+/$"))
     expect(page.locator("#readiness")).to_contain_text("DIỄN TẬP")
+    page.goto("/")
+    expect(page.locator(".rd-drill")).to_contain_text("ĐANG DIỄN TẬP")
+    shot("readiness-home-drill")
     assert Incident.objects.get().is_drill
 
     page.goto(f"/readiness/drills/{drill.pk}/")
@@ -106,6 +110,7 @@ def test_a_drill_runs_and_its_incident_is_marked(page, login, director_a, staff_
     page.get_by_label("Rút kinh nghiệm").fill("Cần in sẵn phiếu tiếp nhận.")
     page.get_by_role("button", name="Lưu đánh giá").tap()
     expect(page.locator(".messages")).to_contain_text("Đã lưu đánh giá diễn tập")
+    shot("readiness-drill")
     drill.refresh_from_db()
     assert drill.status == DrillStatus.DONE and drill.lessons == "Cần in sẵn phiếu tiếp nhận."
     assert Drill.objects.count() == 1
