@@ -49,6 +49,7 @@ from ungcuu.core.demo.places import (
 from ungcuu.incidents.models import Incident, IncidentEvent
 from ungcuu.knowledge import demo as knowledge_demo
 from ungcuu.org.models import Center, OrganisationKind, User
+from ungcuu.readiness import demo as readiness_demo
 
 __all__ = [
     "ADMIN_LOGIN",
@@ -172,6 +173,7 @@ def demo_build(
             for plan in mine:
                 history.play(plan)
             _say(stdout, f"  {ctx.center.short_name}: {len(mine)} sự cố")
+        readiness_demo.fill(now=now, seed=seed)
 
         paper = continuity_demo.fill(seed=seed, now=now)
         _say(
