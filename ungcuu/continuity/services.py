@@ -17,7 +17,8 @@ from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
 from ungcuu.incidents.services.common import CLOCK_SKEW
-from ungcuu.org.models import Center, User
+from ungcuu.org.models import Center, Role, User
+from ungcuu.readiness.services.drills import drill_running
 
 CCCD = re.compile(r"^\d{12}$")
 PHONE = re.compile(r"^\+?[\d .-]{8,15}$")
@@ -241,7 +242,8 @@ def intake_create(
                 return_place=return_place,
                 needs_db_check=bool(needs_db_check),
                 received_by=actor,
-                is_drill=bool(incident and incident.is_drill),
+                is_drill=bool(incident and incident.is_drill)
+                or drill_running(center, moment) is not None,
             )
     except IntegrityError:
         # The same client_uuid committed by a concurrent replay.
@@ -321,3 +323,47 @@ def reentry_due(intake: PaperIntake, calendar: Calendar | None = None) -> date |
     if day is None:
         return None
     return (calendar or Calendar.for_center(intake.center)).next_working_day(day)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def reentry_reminders(*, now: datetime | None = None) -> int:
+    """Tell each center's team leaders, once a day, about paper dossiers whose re-entry
+    deadline has passed (drills aside). Returns how many messages were queued."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from ungcuu.notify.services import remind
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    queued = 0
+    pending = (
+        PaperIntake.objects.pending().filter(is_drill=False).select_related("center", "incident")
+    )
+    by_center: dict[int, list[PaperIntake]] = {}
+    calendars: dict[int, Calendar] = {}
+    for intake in pending.order_by("received_at"):
+        calendar = calendars.setdefault(intake.center_id, Calendar.for_center(intake.center))
+        due = reentry_due(intake, calendar)
+        if due is not None and due < today:
+            by_center.setdefault(intake.center_id, []).append(intake)
+    link = settings.BASE_URL + reverse("continuity:reentry")
+    for overdue in by_center.values():
+        center = overdue[0].center
+        numbers = ", ".join(i.receipt_number for i in overdue[:5])
+        more = f" và {len(overdue) - 5} hồ sơ khác" if len(overdue) > 5 else ""
+        body = (
+            f"{center.name}: còn {len(overdue)} hồ sơ tiếp nhận bằng giấy quá hạn nhập lại "
+            f"vào phần mềm một cửa ({numbers}{more}).\nMở danh sách: {link}"
+        )
+        for leader in center.people.filter(role=Role.TEAM_LEADER, is_active=True):
+            _, created = remind(
+                person=leader,
+                title="Hồ sơ giấy quá hạn nhập lại",
+                body=body,
+                key=f"reentry:{center.pk}:{today.isoformat()}:{leader.pk}",
+            )
+            queued += created
+    return queued
