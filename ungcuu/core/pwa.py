@@ -36,7 +36,15 @@ OFFLINE_FORMS = (
     ("continuity:intake_new", _("Tiếp nhận hồ sơ giấy")),
 )
 # Never kept in the page cache: other people's data, one-off answers, the app itself.
-NEVER_CACHED = ("admin:index", "login", "logout", "set_language", "healthz", "pwa_sw", "pwa_manifest")
+NEVER_CACHED = (
+    "admin:index",
+    "login",
+    "logout",
+    "set_language",
+    "healthz",
+    "pwa_sw",
+    "pwa_manifest",
+)
 
 
 def _reverse_all(names) -> list[str]:

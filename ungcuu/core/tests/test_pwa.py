@@ -150,3 +150,13 @@ def test_without_the_csrf_token_the_offline_post_is_refused_in_vietnamese(staff_
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_offline_page_speaks_english_on_request():
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = client.get("/offline/").content.decode()
+
+    assert "No connection to the server" in text
+    assert 'lang="en"' in text
+    assert "Mất kết nối với máy chủ" not in text

@@ -277,7 +277,10 @@
     return form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
   }
   function setBusy(form, busy) {
-    Array.prototype.forEach.call(buttonsOf(form), function (b) { b.disabled = busy; });
+    function apply() { Array.prototype.forEach.call(buttonsOf(form), function (b) { b.disabled = busy; }); }
+    apply();
+    // app.js disables a pressed button a moment after the submit event; undo that too.
+    if (!busy) { setTimeout(apply, 0); }
   }
 
   function keep(form) {
