@@ -87,6 +87,7 @@ def worker_config() -> dict:
         "shell": [static(name) for name in SHELL_FILES] + [offline_url],
         "shell_static": [static(name) for name in SHELL_FILES],
         "offline_url": offline_url,
+        "slow_form_ms": 6000,
         "warm": _reverse_all(name for name, _label in OFFLINE_FORMS),
         "never": _reverse_all(NEVER_CACHED) + ["/api/"],
         "forget": _reverse_all(("login", "logout")),

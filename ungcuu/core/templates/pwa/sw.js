@@ -61,24 +61,46 @@ function pageKey(url) {
   return clean.href;
 }
 
+function cachedPage(key) {
+  return caches.open(PAGES).then(function (cache) { return cache.match(key, { ignoreVary: true }); });
+}
+
+function offlinePage(key) {
+  return cachedPage(key)
+    .then(function (cached) { return cached || caches.match(CONFIG.offline_url, { ignoreVary: true }); })
+    .then(function (fallback) {
+      return fallback || new Response("Mất kết nối với máy chủ.", {
+        status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" }
+      });
+    });
+}
+
 function networkFirst(event) {
   var request = event.request;
-  return fetch(request).then(function (response) {
-    if (cacheable(response)) {
-      event.waitUntil(keepPage(pageKey(request.url), response.clone()));
-    }
+  var key = pageKey(request.url);
+  var saved = null;
+  var network = fetch(request).then(function (response) {
+    if (cacheable(response)) { saved = keepPage(key, response.clone()); }
     return response;
-  }).catch(function () {
-    return caches.open(PAGES)
-      .then(function (cache) { return cache.match(pageKey(request.url), { ignoreVary: true }); })
-      .then(function (cached) {
-        return cached || caches.match(CONFIG.offline_url, { ignoreVary: true });
-      })
-      .then(function (fallback) {
-        return fallback || new Response("Mất kết nối với máy chủ.", {
-          status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" }
-        });
-      });
+  });
+  event.waitUntil(network.then(function () { return saved; }).catch(function () {}));
+  if (CONFIG.warm.indexOf(new URL(request.url).pathname) === -1) {
+    return network.catch(function () { return offlinePage(key); });
+  }
+  // The offline forms must open on a weak link too: after a few seconds, the copy on the device.
+  return new Promise(function (resolve) {
+    var done = false;
+    function finish(response) { if (!done) { done = true; resolve(response); } }
+    var timer = setTimeout(function () {
+      cachedPage(key).then(function (cached) { if (cached) { finish(cached); } });
+    }, CONFIG.slow_form_ms);
+    network.then(function (response) {
+      clearTimeout(timer);
+      finish(response);
+    }, function () {
+      clearTimeout(timer);
+      offlinePage(key).then(finish);
+    });
   });
 }
 
