@@ -146,12 +146,12 @@ def test_a_record_the_server_refuses_is_kept_to_fix_until_deleted_by_hand(
     assert js_errors == []
 
 
-def test_a_page_never_opened_shows_the_offline_page_and_sign_out_forgets_the_pages(
+def test_forms_are_kept_at_sign_in_other_pages_fall_back_and_sign_out_forgets_them(
     page, login, js_errors, staff_a
 ):
     login(staff_a)
+    # Signing in is enough: the home page has the worker fetch the forms ahead.
     _wait_for_worker(page)
-    page.goto("/incidents/new/")
     _wait_cached(page, "/incidents/new/")
 
     _go_offline(page)

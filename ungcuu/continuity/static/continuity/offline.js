@@ -60,8 +60,6 @@
   var HEALTH = "/healthz";
   var WORKER = "/sw.js";
   var USED_KEY = "ungcuu.used-uuids";
-  var WARM_KEY = "ungcuu.warmed";
-  var WARM_EVERY = 10 * 60 * 1000;
   var SYNC_EVERY = 30 * 1000;
   var SYNC_MAX = 5 * 60 * 1000;
 
@@ -69,18 +67,12 @@
 
   function warm() {
     if (!USER || !navigator.onLine) { return; }
-    var last = (sessionStorage.getItem(WARM_KEY) || "").split("|");
-    if (last[0] === USER && Date.now() - Number(last[1] || 0) < WARM_EVERY) { return; }
     navigator.serviceWorker.ready.then(function (registration) {
-      if (registration.active) {
-        registration.active.postMessage({ type: "warm" });
-        sessionStorage.setItem(WARM_KEY, USER + "|" + Date.now());
-      }
+      if (registration.active) { registration.active.postMessage({ type: "warm" }); }
     });
   }
 
   function forgetPages() {
-    sessionStorage.removeItem(WARM_KEY);
     if ("serviceWorker" in navigator && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({ type: "forget" });
     }

@@ -34,6 +34,7 @@ function startsWithAny(path, prefixes) {
 }
 
 function forgetPages() {
+  warmedAt = 0;
   return caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (key) {
       return key.indexOf(PREFIX + "pages-") === 0;
@@ -42,8 +43,10 @@ function forgetPages() {
 }
 
 function cacheable(response) {
-  // Only a page answered in full: not a redirect to the login page, not an error.
-  return response && response.ok && response.type === "basic" && !response.redirected;
+  // Only a page answered in full: not a redirect to the login page, not an error, not a
+  // downloaded file.
+  return response && response.ok && response.type === "basic" && !response.redirected &&
+    (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
 }
 
 function keepPage(url, response) {
@@ -147,7 +150,12 @@ self.addEventListener("fetch", function (event) {
   // Everything else (API, htmx fragments, downloads) goes to the network untouched.
 });
 
+var warmedAt = 0;
+var WARM_EVERY = 10 * 60 * 1000;
+
 function warm() {
+  if (Date.now() - warmedAt < WARM_EVERY) { return Promise.resolve(); }
+  warmedAt = Date.now();
   return Promise.all(CONFIG.warm.map(function (path) {
     return fetch(path, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
       if (cacheable(response)) { return keepPage(new URL(path, self.location.origin).href, response); }
