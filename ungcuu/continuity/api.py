@@ -1,3 +1,173 @@
-from ninja import Router
+"""Paper intake over the API: create (idempotent by client_uuid), the re-entry worklist,
+recording the official dossier code."""
 
-router = Router()
+from datetime import date, datetime
+from uuid import UUID
+
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from ungcuu.continuity import selectors, services
+from ungcuu.continuity.models import PaperIntake
+from ungcuu.core.errors import ServiceError
+from ungcuu.incidents import permissions
+from ungcuu.incidents.models import Incident
+from ungcuu.org.scope import center_for_report
+
+router = Router(tags=["Tiếp nhận hồ sơ bằng giấy"])
+
+TRUE = {"1", "true", "on", "yes", "co", "có"}
+
+
+class PaperIntakeIn(Schema):
+    # Loose types on purpose: an offline form sends what its inputs hold, as text; the
+    # service answers each mistake in Vietnamese.
+    client_uuid: UUID
+    center: str | None = Field(None, description="Mã trung tâm, ví dụ bachngoc")
+    incident: int | str | None = Field(None, description="Mã số (id) sự cố, nếu có")
+    citizen_name: str = Field("", max_length=400)
+    citizen_id: str = Field("", max_length=40, description="Số CCCD, 12 chữ số")
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=400)
+    email: str = Field("", max_length=200)
+    procedure: str = Field("", max_length=400)
+    procedure_code: str = Field("", max_length=60)
+    processing_days: int | str | None = Field(None, description="Số ngày làm việc")
+    documents: list[str] | str = Field(default_factory=list)
+    documents_note: str = Field("", max_length=4000)
+    copies: int | str | None = 1
+    received_at: datetime | str | None = None
+    return_place: str = "desk"
+    needs_db_check: bool | str = False
+
+
+class PaperIntakeOut(Schema):
+    id: int
+    client_uuid: UUID
+    receipt_number: str
+    center: str
+    incident: int | None
+    citizen_name: str
+    procedure: str
+    procedure_code: str
+    processing_days: int
+    received_at: datetime
+    expected_return_date: date
+    book: str
+    line: int
+    needs_db_check: bool
+    dossier_code: str
+    reentered_at: datetime | None
+    is_drill: bool
+
+    @staticmethod
+    def resolve_center(obj: PaperIntake) -> str:
+        return obj.center.code
+
+    @staticmethod
+    def resolve_incident(obj: PaperIntake) -> int | None:
+        return obj.incident_id
+
+
+class ReentryIn(Schema):
+    dossier_code: str = Field("", max_length=100)
+
+
+class ReentryOut(PaperIntakeOut):
+    warning: str = ""
+
+
+def _incident(value, center) -> Incident | None:
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ServiceError("Mã sự cố không hợp lệ.", field="incident")
+    incident = Incident.objects.filter(pk=int(value), center=center).first()
+    if incident is None:
+        raise ServiceError("Không tìm thấy sự cố này ở trung tâm đã chọn.", field="incident")
+    return incident
+
+
+@router.post(
+    "/paper-intakes",
+    response={200: PaperIntakeOut, 201: PaperIntakeOut},
+    summary="Ghi hồ sơ tiếp nhận bằng giấy (gửi lại cùng client_uuid trả về bản đã có)",
+)
+def paper_intake_create(request, payload: PaperIntakeIn):
+    user = request.auth
+    if not permissions.may_report(user):
+        raise ServiceError("Tài khoản của bạn không được tiếp nhận hồ sơ.", status=403)
+    center = center_for_report(user, payload.center)
+    if center is None:
+        raise ServiceError("Không tìm thấy trung tâm này trong phạm vi của bạn.", field="center")
+    result = services.intake_create(
+        actor=user,
+        center=center,
+        incident=_incident(payload.incident, center),
+        client_uuid=payload.client_uuid,
+        citizen_name=payload.citizen_name,
+        citizen_id=payload.citizen_id,
+        phone=payload.phone,
+        address=payload.address,
+        email=payload.email,
+        procedure=payload.procedure,
+        procedure_code=payload.procedure_code,
+        processing_days=payload.processing_days,
+        documents=payload.documents,
+        documents_note=payload.documents_note,
+        copies=payload.copies,
+        received_at=payload.received_at,
+        return_place=payload.return_place,
+        needs_db_check=str(payload.needs_db_check).strip().lower() in TRUE,
+    )
+    return (201 if result.created else 200), result.intake
+
+
+@router.get("/paper-intakes", response=list[PaperIntakeOut], summary="Sổ hồ sơ tiếp nhận bằng giấy")
+@paginate(LimitOffsetPagination)
+def paper_intake_list(
+    request,
+    pending_reentry: bool | None = None,
+    center: str | None = None,
+    incident: int | None = None,
+):
+    qs = selectors.intakes_for(request.auth)
+    if pending_reentry is True:
+        qs = qs.filter(reentered_at__isnull=True)
+    elif pending_reentry is False:
+        qs = qs.filter(reentered_at__isnull=False)
+    if center:
+        qs = qs.filter(center__code=center)
+    if incident:
+        qs = qs.filter(incident_id=incident)
+    return qs.order_by("received_at", "id")
+
+
+@router.get("/paper-intakes/{intake_id}", response=PaperIntakeOut, summary="Một hồ sơ giấy")
+def paper_intake_detail(request, intake_id: int):
+    return _get(request.auth, intake_id)
+
+
+def _get(user, intake_id: int) -> PaperIntake:
+    intake = selectors.intakes_for(user).filter(pk=intake_id).first()
+    if intake is None:
+        raise Http404
+    return intake
+
+
+@router.post(
+    "/paper-intakes/{intake_id}/reentry",
+    response=ReentryOut,
+    summary="Ghi mã hồ sơ chính thức sau khi nhập lại vào phần mềm một cửa",
+)
+def paper_intake_reentry(request, intake_id: int, payload: ReentryIn):
+    user = request.auth
+    intake = _get(user, intake_id)
+    if not permissions.may_report(user):
+        raise ServiceError("Tài khoản của bạn không được nhập lại hồ sơ.", status=403)
+    result = services.intake_reenter(actor=user, intake=intake, dossier_code=payload.dossier_code)
+    out = ReentryOut.from_orm(result.intake)
+    out.warning = result.warning
+    return out

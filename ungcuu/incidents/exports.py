@@ -31,6 +31,8 @@ COLUMNS = [
     ("Cách khắc phục", 34),
     ("Người dân bị ảnh hưởng", 10),
     ("Hồ sơ bị chậm", 10),
+    ("Hồ sơ nhận bằng giấy", 10),
+    ("Hồ sơ giấy chưa nhập lại", 10),
 ]
 
 
@@ -59,6 +61,8 @@ def logbook_row(index: int, incident: Incident) -> list:
         incident.resolution,
         incident.citizens_affected,
         incident.dossiers_delayed,
+        getattr(incident, "paper_total", 0),
+        getattr(incident, "paper_pending", 0),
     ]
 
 

@@ -90,6 +90,11 @@ def logbook(user: User, flt: LogbookFilter) -> QuerySet[Incident]:
         qs = qs.filter(started_at__lt=_day_start(flt.date_to) + timedelta(days=1))
     for word in fold(flt.q).split():
         qs = qs.filter(Q(search_text__contains=word))
+    # Dossiers taken on paper during the incident, and those still to re-enter.
+    qs = qs.annotate(
+        paper_total=Count("paper_intakes"),
+        paper_pending=Count("paper_intakes", filter=Q(paper_intakes__reentered_at__isnull=True)),
+    )
     return qs.order_by("-started_at", "-id")
 
 

@@ -76,6 +76,11 @@ class Center(models.Model):
     address = models.CharField("địa chỉ", max_length=200, blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     saturday_reception = models.BooleanField("tiếp nhận sáng thứ Bảy", default=False)
+    saturday_working = models.BooleanField(
+        "thứ Bảy tính là ngày làm việc",
+        default=False,
+        help_text="Khi bật, ngày hẹn trả kết quả đếm cả thứ Bảy.",
+    )
 
     class Meta:
         verbose_name = "trung tâm"

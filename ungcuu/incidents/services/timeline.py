@@ -276,9 +276,25 @@ def incident_resolve(
     )
 
 
+def _no_paper_left(locked: Incident, payload: dict) -> dict:
+    pending = locked.paper_intakes.filter(reentered_at__isnull=True).count()
+    if pending:
+        raise ServiceError(
+            f"Chưa thể đóng sự cố: còn {pending} hồ sơ tiếp nhận bằng giấy chưa nhập lại "
+            "vào phần mềm một cửa.",
+            status=409,
+        )
+    return payload
+
+
 def incident_close(*, actor: User, incident: Incident, event_uuid=None, now=None):
     return _append(
-        actor=actor, incident=incident, kind=EventKind.CLOSED, event_uuid=event_uuid, now=now
+        actor=actor,
+        incident=incident,
+        kind=EventKind.CLOSED,
+        event_uuid=event_uuid,
+        now=now,
+        check=_no_paper_left,
     )
 
 

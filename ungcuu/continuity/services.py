@@ -1,0 +1,323 @@
+"""Paper intake during an outage and its re-entry afterwards."""
+
+from __future__ import annotations
+
+import re
+import uuid as uuid_lib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ungcuu.continuity.models import IntakeSequence, PaperIntake, Procedure, ReturnPlace
+from ungcuu.continuity.workdays import Calendar
+from ungcuu.core.errors import ServiceError
+from ungcuu.core.text import nfc
+from ungcuu.incidents.models import OPEN_STATUSES, Incident
+from ungcuu.incidents.services.common import CLOCK_SKEW
+from ungcuu.org.models import Center, User
+
+CCCD = re.compile(r"^\d{12}$")
+PHONE = re.compile(r"^\+?[\d .-]{8,15}$")
+# Circular 01/2018's dossier code, e.g. 000.00.04.H40-230414-0002; checked softly.
+DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$")
+MAX_PROCESSING_DAYS = 365
+
+
+@dataclass
+class IntakeResult:
+    intake: PaperIntake
+    created: bool
+
+
+@dataclass
+class ReentryResult:
+    intake: PaperIntake
+    warning: str
+
+
+def _text(value, field: str, *, label: str, required: bool = False, limit: int = 300) -> str:
+    text = " ".join(nfc(value).split()) if field != "documents_note" else nfc(value)
+    if required and not text:
+        raise ServiceError(f"Vui lòng nhập {label}.", field=field)
+    if len(text) > limit:
+        raise ServiceError(f"{label.capitalize()} quá dài (tối đa {limit} ký tự).", field=field)
+    return text
+
+
+def check_citizen_id(value) -> str:
+    digits = re.sub(r"[\s.]", "", nfc(value))
+    if not CCCD.match(digits):
+        raise ServiceError(
+            "Số CCCD phải gồm đúng 12 chữ số (ví dụ 040190001234).", field="citizen_id"
+        )
+    return digits
+
+
+def _phone(value) -> str:
+    phone = nfc(value)
+    if phone and not PHONE.match(phone):
+        raise ServiceError("Số điện thoại không hợp lệ.", field="phone")
+    return phone
+
+
+def _received_at(value, now: datetime) -> datetime:
+    if value in (None, ""):
+        return now
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise ServiceError("Thời điểm nhận không hợp lệ.", field="received_at")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > now + CLOCK_SKEW:
+        raise ServiceError("Thời điểm nhận không được ở tương lai.", field="received_at")
+    if (now - moment).days > 366:
+        raise ServiceError("Thời điểm nhận quá xa (hơn một năm trước).", field="received_at")
+    return moment
+
+
+def _days(value) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError(
+            "Vui lòng nhập thời hạn giải quyết (số ngày làm việc).", field="processing_days"
+        ) from exc
+    if not 0 <= days <= MAX_PROCESSING_DAYS:
+        raise ServiceError(
+            f"Thời hạn giải quyết phải từ 0 đến {MAX_PROCESSING_DAYS} ngày làm việc.",
+            field="processing_days",
+        )
+    return days
+
+
+def _documents(value) -> list[str]:
+    if value in (None, ""):
+        return []
+    items = value.splitlines() if isinstance(value, str) else list(value)
+    cleaned = [" ".join(nfc(item).split()) for item in items]
+    cleaned = [item[:200] for item in cleaned if item]
+    if len(cleaned) > 50:
+        raise ServiceError("Quá nhiều giấy tờ (tối đa 50).", field="documents")
+    return cleaned
+
+
+def _next_sequence(center: Center, year: int) -> int:
+    """The next temporary receipt number of a center in a year (inside a transaction)."""
+    table = IntakeSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE center_id = %s AND year = %s RETURNING last",
+            [center.pk, year],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    try:
+        with transaction.atomic():
+            IntakeSequence.objects.create(center=center, year=year, last=1)
+        return 1
+    except IntegrityError:  # another desk created it first
+        return _next_sequence(center, year)
+
+
+def receipt_number(center: Center, year: int, sequence: int) -> str:
+    return f"{center.prefix}-TAM-{year}-{sequence:06d}"
+
+
+def _procedure(name: str, code: str) -> Procedure | None:
+    if code:
+        found = Procedure.objects.filter(code=code).first()
+        if found:
+            return found
+    return Procedure.objects.filter(name__iexact=name).first() if name else None
+
+
+def intake_create(
+    *,
+    actor: User,
+    center: Center,
+    citizen_name,
+    citizen_id,
+    procedure,
+    processing_days=None,
+    procedure_code="",
+    phone="",
+    address="",
+    email="",
+    documents=None,
+    documents_note="",
+    copies=1,
+    received_at=None,
+    return_place=ReturnPlace.DESK,
+    needs_db_check=False,
+    incident: Incident | None = None,
+    book="",
+    client_uuid=None,
+    now: datetime | None = None,
+) -> IntakeResult:
+    """Register a dossier taken on paper. Replaying the same ``client_uuid`` returns
+    the first record and changes nothing."""
+    now = now or timezone.now()
+    if client_uuid:
+        try:
+            client_uuid = (
+                client_uuid
+                if isinstance(client_uuid, uuid_lib.UUID)
+                else uuid_lib.UUID(str(client_uuid))
+            )
+        except ValueError as exc:
+            raise ServiceError("Mã UUID không hợp lệ.", field="client_uuid") from exc
+        existing = PaperIntake.objects.filter(client_uuid=client_uuid).first()
+        if existing:
+            if existing.center_id != center.pk:
+                raise ServiceError("Mã client_uuid này đã được dùng.", status=409)
+            return IntakeResult(existing, False)
+    else:
+        client_uuid = uuid_lib.uuid4()
+
+    errors: dict[str, str] = {}
+
+    def collect(check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except ServiceError as exc:
+            errors.update(exc.fields or {"__all__": exc.message})
+            return None
+
+    name = collect(_text, citizen_name, "citizen_name", label="họ và tên người nộp", required=True)
+    cccd = collect(check_citizen_id, citizen_id)
+    proc_name = collect(_text, procedure, "procedure", label="tên thủ tục", required=True)
+    proc_code = collect(_text, procedure_code, "procedure_code", label="mã thủ tục", limit=30)
+    known = _procedure(proc_name or "", proc_code or "")
+    if processing_days in (None, "") and known:
+        processing_days = known.processing_days
+    days = collect(_days, processing_days)
+    moment = collect(_received_at, received_at, now)
+    phone = collect(_phone, phone)
+    address = collect(_text, address, "address", label="địa chỉ", limit=250)
+    email = collect(_text, email, "email", label="thư điện tử", limit=120)
+    docs = collect(_documents, documents)
+    note = collect(_text, documents_note, "documents_note", label="ghi chú", limit=2000)
+    copies = collect(_copies, copies)
+    if return_place not in ReturnPlace.values:
+        errors["return_place"] = "Nơi nhận kết quả không hợp lệ."
+    if incident is not None and incident.center_id != center.pk:
+        errors["incident"] = "Sự cố này không thuộc trung tâm đã chọn."
+    if errors:
+        first = next(iter(errors.values()))
+        raise ServiceError(first, fields=errors)
+
+    cutoff = known.cutoff if known else None
+    due = Calendar.for_center(center).return_date(moment, days, cutoff)
+    year = timezone.localtime(moment).year
+    try:
+        with transaction.atomic():
+            sequence = _next_sequence(center, year)
+            intake = PaperIntake.objects.create(
+                client_uuid=client_uuid,
+                center=center,
+                incident=incident,
+                receipt_number=receipt_number(center, year, sequence),
+                year=year,
+                sequence=sequence,
+                book=_text(book, "book", label="quyển số", limit=20) or str(year),
+                line=sequence,
+                citizen_name=name,
+                citizen_id=cccd,
+                phone=phone,
+                address=address,
+                email=email,
+                procedure=proc_name,
+                procedure_code=proc_code or (known.code if known else ""),
+                documents=docs,
+                documents_note=note,
+                copies=copies,
+                processing_days=days,
+                received_at=moment,
+                expected_return_date=due,
+                return_place=return_place,
+                needs_db_check=bool(needs_db_check),
+                received_by=actor,
+                is_drill=bool(incident and incident.is_drill),
+            )
+    except IntegrityError:
+        # The same client_uuid committed by a concurrent replay.
+        existing = PaperIntake.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
+        return IntakeResult(existing, False)
+    return IntakeResult(intake, True)
+
+
+def _copies(value) -> int:
+    try:
+        copies = int(value or 1)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError("Số lượng hồ sơ phải là số nguyên.", field="copies") from exc
+    if not 1 <= copies <= 99:
+        raise ServiceError("Số lượng hồ sơ phải từ 1 đến 99 bộ.", field="copies")
+    return copies
+
+
+def dossier_code_warning(code: str) -> str:
+    if DOSSIER_CODE.match(code):
+        return ""
+    return (
+        "Mã hồ sơ không đúng dạng thường gặp (ví dụ 000.00.04.H40-230414-0002). "
+        "Đã lưu; vui lòng kiểm tra lại."
+    )
+
+
+def intake_reenter(
+    *, actor: User, intake: PaperIntake, dossier_code, now: datetime | None = None
+) -> ReentryResult:
+    """Record that a paper dossier was entered into the one-stop software under its
+    official code. The time of receipt stays as it was. Recording the same code again
+    changes nothing; a different code on an entered dossier is refused."""
+    code = " ".join(nfc(dossier_code).split()).upper()
+    if not code:
+        raise ServiceError("Vui lòng nhập mã hồ sơ chính thức.", field="dossier_code")
+    if len(code) > 40:
+        raise ServiceError("Mã hồ sơ quá dài (tối đa 40 ký tự).", field="dossier_code")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = PaperIntake.objects.select_for_update().get(pk=intake.pk)
+        if locked.reentered_at is not None:
+            if locked.dossier_code == code:
+                return ReentryResult(locked, dossier_code_warning(code))
+            raise ServiceError(
+                f"Hồ sơ này đã được nhập lại với mã {locked.dossier_code}.",
+                field="dossier_code",
+                status=409,
+            )
+        locked.dossier_code = code
+        locked.reentered_at = now
+        locked.reentered_by = actor
+        locked.save(update_fields=["dossier_code", "reentered_at", "reentered_by"])
+    return ReentryResult(locked, dossier_code_warning(code))
+
+
+# --- re-entry deadline --------------------------------------------------------------------
+
+
+def recovered_on(intake: PaperIntake) -> date | None:
+    """The day the outage ended, for a dossier that belongs to an incident; None while
+    the incident is still going on. A dossier taken by hand counts from its receipt."""
+    incident = intake.incident
+    if incident is None:
+        return timezone.localtime(intake.received_at).date()
+    if incident.status in OPEN_STATUSES:
+        return None
+    moment = incident.restored_at or incident.resolved_at or incident.closed_at
+    return timezone.localtime(moment).date() if moment else None
+
+
+def reentry_due(intake: PaperIntake, calendar: Calendar | None = None) -> date | None:
+    """The re-entry deadline: the working day after recovery."""
+    day = recovered_on(intake)
+    if day is None:
+        return None
+    return (calendar or Calendar.for_center(intake.center)).next_working_day(day)

@@ -1,0 +1,188 @@
+"""The paper intake contract: create (idempotent), the pending list, re-entry; scoping."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ungcuu.continuity.models import PaperIntake
+from ungcuu.continuity.tests.conftest import intake_body
+from ungcuu.core.testing import api_client
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, body):
+    return client.post("/api/v1/paper-intakes", body, content_type="application/json")
+
+
+def test_create_gives_a_temporary_receipt_number_and_the_return_date(staff_a):
+    client = api_client(staff_a)
+    year = timezone.localdate().year
+
+    first = post(client, intake_body(staff_a.center))
+    second = post(client, intake_body(staff_a.center, citizen_name="Trần Thị Bình"))
+
+    assert first.status_code == 201, first.content
+    assert first.json()["receipt_number"] == f"BN-TAM-{year}-000001"
+    assert second.json()["receipt_number"] == f"BN-TAM-{year}-000002"
+    assert first.json()["expected_return_date"] > timezone.localdate().isoformat()
+    assert first.json()["line"] == 1 and first.json()["book"] == str(year)
+
+
+def test_a_replay_returns_the_same_record_and_creates_nothing(staff_a):
+    client = api_client(staff_a)
+    body = intake_body(staff_a.center)
+
+    first = post(client, body)
+    again = post(client, body)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert PaperIntake.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"citizen_id": "04019000123"}, "citizen_id", "12 chữ số"),
+        ({"citizen_id": "04019000123A"}, "citizen_id", "12 chữ số"),
+        ({"citizen_name": "  "}, "citizen_name", "họ và tên"),
+        ({"procedure": ""}, "procedure", "tên thủ tục"),
+        ({"processing_days": ""}, "processing_days", "thời hạn giải quyết"),
+        ({"processing_days": "-1"}, "processing_days", "từ 0"),
+        ({"received_at": "2099-01-01T08:00:00+07:00"}, "received_at", "tương lai"),
+        ({"received_at": "hôm qua"}, "received_at", "không hợp lệ"),
+        ({"phone": "gọi tôi"}, "phone", "điện thoại"),
+    ],
+)
+def test_bad_input_gets_a_vietnamese_message_and_changes_nothing(staff_a, change, field, words):
+    response = post(api_client(staff_a), intake_body(staff_a.center, **change))
+
+    assert response.status_code == 400, response.content
+    detail = response.json()
+    assert words in detail["errors"][field].lower() or words in detail["errors"][field]
+    assert PaperIntake.objects.count() == 0
+
+
+def test_all_mistakes_are_named_at_once(staff_a):
+    body = intake_body(staff_a.center, citizen_name="", citizen_id="1", procedure="")
+
+    response = post(api_client(staff_a), body)
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"citizen_name", "citizen_id", "procedure"}
+
+
+def test_a_dossier_of_an_incident_belongs_to_it_and_a_drill_stays_a_drill(staff_a, outage):
+    outage.is_drill = True
+    outage.save()
+    response = post(api_client(staff_a), intake_body(staff_a.center, incident=outage.pk))
+
+    assert response.status_code == 201
+    assert response.json()["incident"] == outage.pk
+    assert response.json()["is_drill"] is True
+
+
+def test_another_centers_incident_or_center_is_refused(staff_a, staff_b, outage):
+    refused = post(api_client(staff_b), intake_body(staff_b.center, incident=outage.pk))
+    elsewhere = post(api_client(staff_b), intake_body(staff_a.center))
+
+    assert refused.status_code == 400 and "incident" in refused.json()["errors"]
+    assert elsewhere.status_code == 400 and "center" in elsewhere.json()["errors"]
+    assert PaperIntake.objects.count() == 0
+
+
+def test_pending_list_and_reentry_with_a_soft_check_of_the_code(staff_a):
+    client = api_client(staff_a)
+    one = post(client, intake_body(staff_a.center)).json()
+    two = post(client, intake_body(staff_a.center)).json()
+
+    good = client.post(
+        f"/api/v1/paper-intakes/{one['id']}/reentry",
+        {"dossier_code": "000.00.04.H40-261123-0002"},
+        content_type="application/json",
+    )
+    odd = client.post(
+        f"/api/v1/paper-intakes/{two['id']}/reentry",
+        {"dossier_code": "HS-123"},
+        content_type="application/json",
+    )
+    pending = client.get("/api/v1/paper-intakes?pending_reentry=true").json()
+
+    assert good.status_code == 200 and good.json()["warning"] == ""
+    assert good.json()["received_at"] == one["received_at"]  # the real time of receipt stays
+    assert odd.status_code == 200 and "không đúng dạng" in odd.json()["warning"]
+    assert odd.json()["dossier_code"] == "HS-123"
+    assert pending["count"] == 0
+
+
+def test_reentry_replays_quietly_but_a_different_code_is_a_conflict(staff_a):
+    client = api_client(staff_a)
+    made = post(client, intake_body(staff_a.center)).json()
+    url = f"/api/v1/paper-intakes/{made['id']}/reentry"
+
+    first = client.post(url, {"dossier_code": "000.00.04.H40-261123-0002"}, "application/json")
+    same = client.post(url, {"dossier_code": "000.00.04.H40-261123-0002"}, "application/json")
+    other = client.post(url, {"dossier_code": "000.00.04.H40-261123-0009"}, "application/json")
+    empty = client.post(
+        f"/api/v1/paper-intakes/{made['id']}/reentry", {"dossier_code": ""}, "application/json"
+    )
+
+    assert (first.status_code, same.status_code, other.status_code) == (200, 200, 409)
+    assert empty.status_code in (400, 409)
+    assert PaperIntake.objects.get().dossier_code == "000.00.04.H40-261123-0002"
+
+
+def test_every_route_is_scoped_to_the_callers_centers(staff_a, staff_b, province_user, staff_c):
+    made = post(api_client(staff_a), intake_body(staff_a.center)).json()
+    url = f"/api/v1/paper-intakes/{made['id']}"
+
+    assert api_client(staff_b).get(url).status_code == 404
+    assert api_client(staff_c).get("/api/v1/paper-intakes").json()["count"] == 0
+    reentry = api_client(staff_b).post(
+        url + "/reentry", {"dossier_code": "000.00.04.H40-261123-0002"}, "application/json"
+    )
+    assert reentry.status_code == 404
+    assert api_client(province_user).get(url).status_code == 200
+    assert api_client(staff_a).get(url).json()["citizen_name"] == "Nguyễn Văn An"
+
+
+def test_anonymous_callers_get_401(staff_a):
+    from django.test import Client
+
+    assert Client().get("/api/v1/paper-intakes").status_code == 401
+    assert (
+        Client()
+        .post(
+            "/api/v1/paper-intakes",
+            intake_body(staff_a.center, client_uuid=str(uuid.uuid4())),
+            content_type="application/json",
+        )
+        .status_code
+        == 401
+    )
+
+
+def test_a_form_posted_as_text_by_the_offline_queue_is_accepted(staff_a):
+    """What an offline form holds: every value a string, checkboxes as "on"."""
+    local = timezone.localtime() - timedelta(minutes=30)
+    body = intake_body(
+        staff_a.center,
+        processing_days="5",
+        copies="2",
+        received_at=local.strftime("%Y-%m-%dT%H:%M"),
+        needs_db_check="on",
+        documents=["Tờ khai / đơn theo mẫu", "Bản sao Căn cước công dân"],
+        incident="",
+    )
+
+    response = post(api_client(staff_a), body)
+
+    assert response.status_code == 201, response.content
+    saved = PaperIntake.objects.get()
+    assert saved.copies == 2 and saved.needs_db_check and len(saved.documents) == 2
+    assert timezone.localtime(saved.received_at).strftime("%H:%M") == local.strftime("%H:%M")

@@ -1,0 +1,327 @@
+"""Pages: paper intake, the slip, re-entry, blank forms, the waiting-room board, the
+public status of a dossier, announcements."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ungcuu.continuity import announcements, qr, selectors, services
+from ungcuu.continuity.forms import BoardNoticeForm, IntakeForm, ReentryForm
+from ungcuu.continuity.models import BoardNotice, PaperIntake, Procedure
+from ungcuu.core.errors import ServiceError
+from ungcuu.incidents import permissions
+from ungcuu.incidents.models import OPEN_STATUSES, Incident
+from ungcuu.incidents.selectors import incident_get
+from ungcuu.org.models import Center, Role
+from ungcuu.org.scope import center_for_report, centers_for
+
+BOARD_EDITORS = frozenset({Role.TEAM_LEADER, Role.CENTER_LEADER, Role.IT_OFFICER, Role.ADMIN})
+
+
+def _form_error(form, exc: ServiceError) -> None:
+    placed = False
+    for field, message in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def _intake_get(user, intake_id: int) -> PaperIntake:
+    intake = selectors.intakes_for(user).filter(pk=intake_id).first()
+    if intake is None:
+        raise Http404
+    return intake
+
+
+@login_required
+def intake_new(request):
+    user = request.user
+    if not permissions.may_report(user):
+        raise Http404
+    centers = list(centers_for(user))
+    chosen = request.POST.get("center") or request.GET.get("center") or ""
+    if not chosen and len(centers) == 1:
+        chosen = centers[0].code
+    center = center_for_report(user, chosen) if chosen else None
+    open_incidents = list(
+        Incident.objects.filter(center__in=centers, status__in=OPEN_STATUSES)
+        .select_related("incident_type", "center")
+        .order_by("-started_at")[:20]
+    )
+    incident_choice = request.POST.get("incident") or request.GET.get("incident") or ""
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if form.is_valid() and center is None:
+            form.add_error(None, _("Vui lòng chọn trung tâm."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            incident = None
+            if incident_choice:
+                incident = next((i for i in open_incidents if str(i.pk) == incident_choice), None)
+                if incident is None:
+                    incident = Incident.objects.filter(
+                        pk=incident_choice if incident_choice.isdigit() else 0,
+                        center=center,
+                    ).first()
+            try:
+                result = services.intake_create(
+                    actor=user,
+                    center=center,
+                    incident=incident,
+                    client_uuid=data["client_uuid"],
+                    citizen_name=data["citizen_name"],
+                    citizen_id=data["citizen_id"],
+                    phone=data["phone"],
+                    address=data["address"],
+                    procedure=data["procedure"],
+                    procedure_code=data["procedure_code"],
+                    processing_days=data["processing_days"],
+                    documents=data["documents"],
+                    documents_note=data["documents_note"],
+                    copies=data["copies"],
+                    received_at=data["received_at"],
+                    return_place=data["return_place"],
+                    needs_db_check=data["needs_db_check"],
+                )
+            except ServiceError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi hồ sơ %(number)s. In phiếu hẹn cho người dân.")
+                    % {"number": result.intake.receipt_number},
+                )
+                return redirect("continuity:slip", intake_id=result.intake.pk)
+    else:
+        form = IntakeForm()
+    return render(
+        request,
+        "continuity/intake_form.html",
+        {
+            "form": form,
+            "centers": centers,
+            "chosen_center": chosen,
+            "open_incidents": open_incidents,
+            "incident_choice": incident_choice,
+            "procedures": Procedure.objects.all()[:300],
+        },
+    )
+
+
+@login_required
+@require_GET
+def register(request):
+    """The paper intake register of the user's centers, newest first."""
+    qs = selectors.intakes_for(request.user).order_by("-received_at", "-id")
+    incident_id = request.GET.get("incident", "")
+    if incident_id.isdigit():
+        qs = qs.filter(incident_id=incident_id)
+    return render(
+        request,
+        "continuity/register.html",
+        {"intakes": qs[:200], "show_center": not request.user.center_id},
+    )
+
+
+@login_required
+@require_GET
+def slip(request, intake_id: int):
+    intake = _intake_get(request.user, intake_id)
+    status_url = request.build_absolute_uri(intake_status_path(intake))
+    return render(
+        request,
+        "continuity/slip.html",
+        {
+            "intake": intake,
+            "status_url": status_url,
+            "qr_svg": qr.svg(status_url),
+            "copies": [_("Liên 1: Giao người nộp hồ sơ"), _("Liên 2: Lưu hồ sơ")],
+            "size": "a5" if request.GET.get("size") == "a5" else "a4",
+        },
+    )
+
+
+def intake_status_path(intake: PaperIntake) -> str:
+    from django.urls import reverse
+
+    return reverse("continuity:status", kwargs={"token": intake.status_token})
+
+
+@login_required
+def reentry(request):
+    """Paper dossiers still to enter into the one-stop software, oldest first."""
+    user = request.user
+    if request.method == "POST":
+        intake = _intake_get(user, int(request.POST.get("intake") or 0))
+        form = ReentryForm(request.POST)
+        if form.is_valid():
+            try:
+                result = services.intake_reenter(
+                    actor=user, intake=intake, dossier_code=form.cleaned_data["dossier_code"]
+                )
+            except ServiceError as exc:
+                messages.error(request, f"{intake.receipt_number}: {exc.message}")
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi mã %(code)s cho hồ sơ %(number)s.")
+                    % {"code": result.intake.dossier_code, "number": intake.receipt_number},
+                )
+                if result.warning:
+                    messages.warning(request, result.warning)
+        else:
+            messages.error(request, _("Vui lòng nhập mã hồ sơ chính thức."))
+        return redirect("continuity:reentry")
+    rows = selectors.worklist(user)
+    return render(
+        request,
+        "continuity/reentry.html",
+        {
+            "rows": rows,
+            "overdue": sum(1 for r in rows if r.overdue),
+            "show_center": not user.center_id,
+        },
+    )
+
+
+@login_required
+@require_GET
+def blank_forms(request):
+    """Blank paper forms to print in advance, for when no device works at all."""
+    center = request.user.center
+    if center is None:
+        center = centers_for(request.user).first()
+    return render(
+        request,
+        "continuity/blank_forms.html",
+        {"center": center, "lines": range(12), "year": timezone.localdate().year},
+    )
+
+
+# --- public pages: no login, nothing personal --------------------------------------------
+# Citizens read them in Vietnamese, whatever language the screen's browser asks for.
+
+
+def _in_vietnamese(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        with translation.override("vi"):
+            response = view(*args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+
+    return wrapped
+
+
+@require_GET
+@never_cache
+@_in_vietnamese
+def status(request, token: str):
+    intake = get_object_or_404(
+        PaperIntake.objects.select_related("center"), status_token=token, is_drill=False
+    )
+    return render(request, "continuity/status.html", {"intake": intake})
+
+
+def _board_center(code: str) -> Center:
+    return get_object_or_404(Center.objects.select_related("province"), code=code)
+
+
+@require_GET
+@_in_vietnamese
+def board(request, code: str):
+    center = _board_center(code)
+    url = request.build_absolute_uri()
+    return render(
+        request,
+        "continuity/board.html",
+        {"center": center, "board_url": url, "board_qr": qr.svg(url, scale=3), **_board(center)},
+    )
+
+
+@require_GET
+@never_cache
+@_in_vietnamese
+def board_state(request, code: str):
+    center = _board_center(code)
+    state = _board(center)
+    return JsonResponse(
+        {
+            "normal": state["state"].normal,
+            "html": _render_board_body(request, center, state),
+            "updated": timezone.localtime().strftime("%H:%M"),
+        }
+    )
+
+
+def _board(center: Center) -> dict:
+    from ungcuu.continuity.board import services_status
+
+    state = selectors.board_state(center)
+    notice = BoardNotice.objects.filter(center=center).first()
+    return {
+        "state": state,
+        "notice": notice,
+        "services": services_status(state, notice),
+        "script": announcements.WAITING_SCRIPT,
+        "prepare": announcements.WHILE_WAITING,
+    }
+
+
+def _render_board_body(request, center: Center, state: dict) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "continuity/_board_body.html", {"center": center, **state}, request=request
+    )
+
+
+@login_required
+def board_edit(request):
+    user = request.user
+    if user.role not in BOARD_EDITORS or user.center_id is None:
+        raise Http404
+    notice, _created = BoardNotice.objects.get_or_create(center=user.center)
+    if request.method == "POST":
+        form = BoardNoticeForm(request.POST, instance=notice)
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.updated_by = user
+            saved.save()
+            messages.success(request, _("Đã cập nhật màn hình phòng chờ."))
+            return redirect("continuity:board_edit")
+    else:
+        form = BoardNoticeForm(instance=notice)
+    return render(
+        request,
+        "continuity/board_edit.html",
+        {"form": form, "center": user.center, **_board(user.center)},
+    )
+
+
+@login_required
+@require_GET
+def announce(request, incident_id: int):
+    incident = incident_get(request.user, incident_id)
+    return render(
+        request,
+        "continuity/announce.html",
+        {"incident": incident, "texts": _vietnamese_announcements(incident)},
+    )
+
+
+def _vietnamese_announcements(incident):
+    with translation.override("vi"):
+        return announcements.for_incident(incident)
