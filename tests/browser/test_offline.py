@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from ungcuu.continuity.models import PaperIntake
 from ungcuu.incidents.models import Incident
 from ungcuu.org.models import Role
 
@@ -53,10 +55,21 @@ def js_errors(page):
     return errors
 
 
-def test_incident_recorded_offline_reaches_the_server_once(page, login, shot, js_errors, staff_a):
+DOSSIERS = [
+    ("Nguyễn Thị Lan", "040190001234", "Đăng ký khai sinh", "3"),
+    ("Trần Văn Hùng", "040085004321", "Chứng thực bản sao từ bản chính", "1"),
+    ("Lê Thị Mai", "040299007777", "Đăng ký thường trú", "7"),
+]
+
+
+def test_one_incident_and_three_dossiers_recorded_offline_reach_the_server_once(
+    page, login, shot, js_errors, staff_a
+):
     login(staff_a)
     expect(page).to_have_url(re.compile(r"/$"))
     _wait_for_worker(page)
+    page.goto("/paper/new/")
+    _wait_cached(page, "/paper/new/")
     page.goto("/incidents/new/")
     _wait_cached(page, "/incidents/new/")
     cached_uuid = page.locator("input[name=client_uuid]").get_attribute("value")
@@ -81,7 +94,30 @@ def test_incident_recorded_offline_reaches_the_server_once(page, login, shot, js
     expect(page.locator("#id_description")).to_have_value("")
     expect(page.get_by_role("radio", name=re.compile(PRINTER_PAPER))).not_to_be_checked()
     assert page.locator("input[name=client_uuid]").input_value() != cached_uuid
+
+    # Citizens keep coming: their dossiers go on the paper-intake form, one after another.
+    page.goto("/paper/new/")
+    expect(page.get_by_role("heading", name="Tiếp nhận hồ sơ bằng giấy")).to_be_visible()
+    expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
+    uuids = set()
+    for count, (name, cccd, procedure, days) in enumerate(DOSSIERS, start=2):
+        uuids.add(page.locator("input[name=client_uuid]").input_value())
+        page.get_by_label("Họ và tên người nộp").fill(name)
+        page.get_by_label("Số CCCD (12 chữ số)").fill(cccd)
+        page.get_by_label("Thủ tục", exact=True).fill(procedure)
+        page.get_by_label("Thời hạn giải quyết (ngày làm việc)").fill(days)
+        page.locator("label.choice", has_text="Tờ khai / đơn theo mẫu").tap()
+        page.get_by_role("button", name="Ghi hồ sơ và in phiếu hẹn").tap()
+        expect(page.locator("#offline-queue")).to_contain_text(
+            f"Có {count} bản ghi đang chờ đồng bộ"
+        )
+        expect(page.locator(".offline-status")).to_contain_text(name)
+        expect(page.get_by_label("Họ và tên người nộp")).to_have_value("")
+    assert len(uuids) == 3
+    shot("offline-paper-kept")
     assert not Incident.objects.exists()
+    assert not PaperIntake.objects.exists()
+    before_sync = timezone.now()
 
     _go_online(page)
 
@@ -91,12 +127,22 @@ def test_incident_recorded_offline_reaches_the_server_once(page, login, shot, js
     assert incident.incident_type.code == "printer-paper"
     assert incident.description == "Máy in quầy 2 kẹt giấy, ghi khi mất mạng"
     assert incident.reporter == staff_a
+    intakes = list(PaperIntake.objects.order_by("citizen_name"))
+    assert sorted(
+        (i.citizen_name, i.citizen_id, i.procedure, i.processing_days) for i in intakes
+    ) == sorted((n, c, p, int(d)) for n, c, p, d in DOSSIERS)
+    assert {str(i.client_uuid) for i in intakes} == uuids
+    assert len({i.receipt_number for i in intakes}) == 3
+    # Received when recorded on the phone, not when the link came back.
+    assert all(i.received_at <= before_sync for i in intakes)
+    assert all(i.documents == ["Tờ khai / đơn theo mẫu"] for i in intakes)
 
     # Another load (another sync pass) sends nothing again.
     page.reload()
-    expect(page.get_by_role("heading", name="Báo sự cố")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tiếp nhận hồ sơ bằng giấy")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert Incident.objects.count() == 1
+    assert PaperIntake.objects.count() == 3
     assert js_errors == []
 
 

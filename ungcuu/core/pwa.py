@@ -33,7 +33,7 @@ SHELL_FILES = (
 # Forms that must open with no connection: cached as soon as a signed-in page loads.
 OFFLINE_FORMS = (
     ("incidents:report", _("Báo sự cố")),
-    ("continuity:intake_new", _("Tiếp nhận hồ sơ giấy")),
+    ("continuity:intake", _("Tiếp nhận hồ sơ giấy")),
 )
 # Never kept in the page cache: other people's data, one-off answers, the app itself.
 NEVER_CACHED = (
