@@ -68,7 +68,7 @@ def test_service_worker_keeps_the_shell_and_the_forms_but_never_the_api_or_admin
     assert "/static/ungcuu/vendor/htmx.min.js" in config["shell"]
     assert "/static/continuity/offline.js" in config["shell"]
     assert "/offline/" in config["shell"]
-    assert "/incidents/new/" in config["warm"]
+    assert set(config["warm"]) == {"/incidents/new/", "/paper/new/"}
     for path in ("/api/", "/admin/", "/login/", "/logout/", "/healthz", "/sw.js"):
         assert path in config["never"]
     assert set(config["forget"]) == {"/login/", "/logout/"}
@@ -90,6 +90,7 @@ def test_offline_page_is_vietnamese_and_shows_no_personal_data(staff_a):
     text = response.content.decode()
     assert "Mất kết nối với máy chủ" in text
     assert 'href="/incidents/new/"' in text
+    assert 'href="/paper/new/"' in text
     assert staff_a.username not in text
     assert staff_a.display_name not in text
     assert "csrfmiddlewaretoken" not in text
@@ -103,13 +104,18 @@ def test_pages_link_the_manifest_and_the_offline_script(staff_a):
     assert f'<meta name="ungcuu-user" content="{staff_a.username}">' in text
 
 
-def test_report_form_is_marked_for_offline_use(staff_a):
-    text = logged_in(staff_a).get("/incidents/new/").content.decode()
+def test_both_offline_forms_are_marked_for_offline_use(staff_a):
+    client = logged_in(staff_a)
+    report = client.get("/incidents/new/").content.decode()
+    paper = client.get("/paper/new/").content.decode()
 
-    assert 'data-offline-api="/api/v1/incidents"' in text
-    assert 'data-offline-kind="incident"' in text
-    assert 'data-api-name="type"' in text
-    assert 'name="client_uuid"' in text
+    assert 'data-offline-api="/api/v1/incidents"' in report
+    assert 'data-offline-kind="incident"' in report
+    assert 'data-api-name="type"' in report
+    assert 'data-offline-api="/api/v1/paper-intakes"' in paper
+    assert 'data-offline-kind="paper-intake"' in paper
+    for text in (report, paper):
+        assert 'name="client_uuid"' in text
 
 
 def test_the_api_the_offline_form_posts_to_replays_without_doubling(staff_a):
