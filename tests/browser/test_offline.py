@@ -220,3 +220,38 @@ def test_forms_are_kept_at_sign_in_other_pages_fall_back_and_sign_out_forgets_th
     expect(page.get_by_role("heading", level=1)).to_have_text("Mất kết nối với máy chủ")
     expect(page.locator("body")).not_to_contain_text(staff_a.display_name)
     assert js_errors == []
+
+
+def test_a_sync_cut_off_after_the_server_saved_it_is_replayed_without_a_double(
+    page, login, js_errors, staff_a
+):
+    login(staff_a)
+    _wait_for_worker(page)
+    page.goto("/incidents/new/")
+    _wait_cached(page, "/incidents/new/")
+    _go_offline(page)
+    page.reload()
+    page.locator("label.choice", has_text=PRINTER_PAPER).tap()
+    page.get_by_role("button", name="Gửi báo cáo sự cố").tap()
+    expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
+
+    # The link comes back but drops again while the server's answer is on its way.
+    answered = []
+
+    def cut_after_saving(route):
+        answered.append(route.fetch().status)
+        route.abort("connectionreset")
+
+    page.route("**/api/v1/incidents", cut_after_saving)
+    _go_online(page)
+    expect(page.locator("#offline-queue")).to_contain_text("sẽ thử lại sau")
+    expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
+    assert answered == [201]
+    assert Incident.objects.count() == 1
+
+    page.unroute("**/api/v1/incidents")
+    page.get_by_role("button", name="Gửi ngay").tap()
+
+    expect(page.locator("#offline-queue")).to_be_hidden()
+    assert Incident.objects.count() == 1
+    assert js_errors == []
