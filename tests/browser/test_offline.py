@@ -255,3 +255,25 @@ def test_a_sync_cut_off_after_the_server_saved_it_is_replayed_without_a_double(
     expect(page.locator("#offline-queue")).to_be_hidden()
     assert Incident.objects.count() == 1
     assert js_errors == []
+
+
+def test_on_a_link_that_hangs_the_form_opens_from_the_phone(page, login, js_errors, staff_a):
+    login(staff_a)
+    _wait_for_worker(page)
+    page.goto("/incidents/new/")
+    _wait_cached(page, "/incidents/new/")
+    cached_uuid = page.locator("input[name=client_uuid]").get_attribute("value")
+
+    hanging = []
+    page.context.route(
+        re.compile(r".*/incidents/new/$"),
+        lambda route: hanging.append(route) if route.request.service_worker else route.fallback(),
+    )
+    page.goto("/incidents/new/")
+
+    expect(page.get_by_role("heading", name="Báo sự cố")).to_be_visible()
+    assert hanging, "the worker did ask the server first"
+    assert page.locator("input[name=client_uuid]").get_attribute("value") == cached_uuid
+    for route in hanging:
+        route.abort("timedout")
+    assert js_errors == []
