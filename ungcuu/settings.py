@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -234,6 +235,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = envstr("REDIS_URL")
+
+# --- Backups: `ungcuu backup` / `ungcuu restore`, and a daily backup by the task worker
+# at UNGCUU_BACKUP_TIME (local time, HH:MM; "off" turns it off), keeping the newest
+# UNGCUU_BACKUP_KEEP archives.
+BACKUP_DIR = Path(envstr("UNGCUU_BACKUP_DIR") or DATA_DIR / "backups").resolve()
+BACKUP_TIME = envstr("UNGCUU_BACKUP_TIME", "02:30").strip().lower()
+if BACKUP_TIME != "off" and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", BACKUP_TIME):
+    raise ImproperlyConfigured(f"UNGCUU_BACKUP_TIME must be HH:MM or off, not {BACKUP_TIME!r}")
+BACKUP_KEEP = envint("UNGCUU_BACKUP_KEEP", 14)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured("UNGCUU_BACKUP_KEEP must be 1 or more")
 
 # --- Background work (notifications, escalation timers): Huey. Its queue is a
 # SQLite file in the data dir by default (the worker runs inside `ungcuu serve`),

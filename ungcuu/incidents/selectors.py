@@ -141,6 +141,7 @@ def open_by_center(user: User) -> list[dict]:
     rows = (
         incidents_for(user)
         .open()
+        .filter(is_drill=False)
         .values("center__code", "center__ward_name")
         .annotate(count=Count("id"), complex=Count("id", filter=Q(tier=Tier.COMPLEX)))
         .order_by("-count", "center__ward_name")

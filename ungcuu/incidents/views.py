@@ -106,6 +106,7 @@ def report(request):
         initial = {}
         if request.GET.get("type"):
             initial["incident_type"] = request.GET["type"]
+        initial["description"] = request.GET.get("description", "")[:4000]
         form = ReportForm(initial=initial)
         status = 200
     types = list(IncidentType.objects.active())

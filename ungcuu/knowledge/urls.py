@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ungcuu.knowledge import views
 
 app_name = "knowledge"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("guides/", views.guide_list, name="list"),
+    path("guides/<slug:slug>/", views.guide_detail, name="detail"),
+    path("guides/<slug:slug>/print/", views.guide_print, name="print"),
+    path("guides/<slug:slug>/note/", views.guide_note, name="note"),
+]

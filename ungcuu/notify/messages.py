@@ -42,9 +42,12 @@ def incident_message(
     """The message for one recipient, never longer than ``limit``: the description is
     cut, the links are kept."""
     tier = "PHỨC TẠP" if incident.tier == "complex" else "ĐƠN GIẢN"
-    title = f"[{_HEADINGS[level]}] {incident.incident_type.name} – {incident.center.short_name}"
+    drill = "[DIỄN TẬP] " if incident.is_drill else ""
+    title = (
+        f"{drill}[{_HEADINGS[level]}] {incident.incident_type.name} – {incident.center.short_name}"
+    )
     head = [
-        f"{_HEADINGS[level]} – sự cố {tier.lower()}: {incident.incident_type.name}",
+        f"{drill}{_HEADINGS[level]} – sự cố {tier.lower()}: {incident.incident_type.name}",
         f"Trung tâm: {incident.center.name}",
         f"Số: {incident.number}",
     ]
@@ -75,7 +78,7 @@ def incident_message(
     description = " ".join(part for part in (note, incident.description) if part)
 
     short_head = [
-        f"{_HEADINGS[level]}: {incident.incident_type.name}, {incident.center.short_name}"
+        f"{drill}{_HEADINGS[level]}: {incident.incident_type.name}, {incident.center.short_name}"
     ]
     short_facts = [f"Từ {_when(incident.started_at)}. {incident.get_impact_display()}."]
     if limit <= SMS_LIMIT:  # SMS: the essentials on a few lines

@@ -100,6 +100,7 @@ class Level(models.TextChoices):
     PROLONGED = "prolonged", _("Sự cố kéo dài")
     ESCALATED = "escalated", _("Chuyển tuyến")
     RESOLVED = "resolved", _("Đã khắc phục")
+    REMINDER = "reminder", _("Nhắc việc")
 
 
 class EscalationRun(models.Model):
@@ -137,9 +138,16 @@ class Delivery(models.Model):
     """One message to one recipient: the outbox row, with its own idempotency key."""
 
     key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    # Empty for a reminder (low stock, certificate expiry…), which is about no incident.
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.CASCADE, related_name="deliveries"
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
     )
+    # A reminder is sent once per key (e.g. "supply-low:12:2026-11-23").
+    reminder_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     level = models.CharField(max_length=20, choices=Level.choices)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

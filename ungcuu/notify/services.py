@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -145,7 +145,7 @@ def delivery_from_ack_token(token: str) -> Delivery:
     except signing.BadSignature as exc:
         raise ServiceError("Liên kết không hợp lệ.", status=400) from exc
     delivery = Delivery.objects.select_related("incident", "person").filter(key=key).first()
-    if delivery is None:
+    if delivery is None or delivery.incident_id is None:
         raise ServiceError("Liên kết không hợp lệ.", status=400)
     return delivery
 
@@ -381,6 +381,57 @@ def retry_sweep(*, now: datetime | None = None) -> int:
     return len(due)
 
 
+# --- reminders ------------------------------------------------------------------------
+
+
+def remind(*, person: User, title: str, body: str, key: str) -> tuple[Delivery, bool]:
+    """Queue a reminder to a person once per ``key``: the same key again returns the
+    first delivery and sends nothing. Returns (delivery, created)."""
+    existing = Delivery.objects.filter(reminder_key=key).first()
+    if existing is not None:
+        return existing, False
+    has_channel = Channel.objects.filter(person=person, is_active=True).exists()
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                incident=None,
+                reminder_key=key[:200],
+                level=Level.REMINDER,
+                person=person,
+                recipient=person.display_name[:190],
+                title=title[:200],
+                body=body[:CHAT_LIMIT],
+                state=DeliveryState.PENDING if has_channel else DeliveryState.NO_CHANNEL,
+            )
+            if has_channel:
+                delivery_id = delivery.pk
+                transaction.on_commit(lambda: _enqueue([delivery_id]))
+    except IntegrityError:
+        return Delivery.objects.get(reminder_key=key[:200]), False
+    return delivery, True
+
+
+def _deliver_reminder(delivery: Delivery) -> str:
+    """A reminder has no incident page or timeline: send it over the person's channels."""
+    channels = _channels_of([delivery.person] if delivery.person_id else [], []).get(
+        ("person", delivery.person_id), []
+    )
+    channels.sort(key=lambda c: (transport.is_sms(c.url), c.position, c.pk))
+    errors = []
+    for channel in channels[:MAX_CHANNELS]:
+        body = delivery.body[: transport.body_limit(channel.url)]
+        try:
+            transport.send(channel.url, title=delivery.title, body=body, key=str(delivery.key))
+        except transport.TransportError as exc:
+            errors.append(f"{channel}: {exc}")
+            continue
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.SENT, sent_at=timezone.now(), channel=channel, last_error=""
+        )
+        return "sent"
+    return _retry_later(delivery, "; ".join(errors) or "Không có kênh nào dùng được.")
+
+
 # --- delivery ------------------------------------------------------------------------
 
 
@@ -419,6 +470,8 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     delivery = Delivery.objects.select_related(
         "incident__center", "incident__incident_type", "incident__reporter", "person", "contact"
     ).get(pk=delivery_id)
+    if delivery.incident_id is None:
+        return _deliver_reminder(delivery)
     owner = (
         ("person", delivery.person_id) if delivery.person_id else ("contact", delivery.contact_id)
     )
@@ -456,7 +509,10 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
             )
             _timeline(delivery, ok=True, channel=channel, error="", now=sent_at)
         return "sent"
-    error = "; ".join(errors) or "Không có kênh nào dùng được."
+    return _retry_later(delivery, "; ".join(errors) or "Không có kênh nào dùng được.")
+
+
+def _retry_later(delivery: Delivery, error: str) -> str:
     if delivery.attempts >= MAX_ATTEMPTS:
         Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
             state=DeliveryState.FAILED, last_error=error[:2000]
@@ -472,3 +528,63 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
 
     tasks.deliver.schedule((delivery.pk,), delay=delay)
     return "retry"
+
+
+# --- the center's policy, edited by its leaders -------------------------------------------
+
+POLICY_EDITORS = frozenset({Role.TEAM_LEADER, Role.CENTER_LEADER})
+POLICY_LIMITS = {
+    "simple_ack_minutes": (1, 240),
+    "complex_ack_minutes": (1, 120),
+    "prolonged_minutes": (5, 480),
+}
+
+
+def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
+    """Change a center's waiting times; only its team leader and center leader may."""
+    if actor.role not in POLICY_EDITORS or actor.center_id != center.pk:
+        raise ServiceError(
+            "Chỉ Tổ trưởng và lãnh đạo Trung tâm được sửa quy tắc báo tin.", status=403
+        )
+    policy = policy_for(center)
+    values: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for field, (low, high) in POLICY_LIMITS.items():
+        try:
+            value = int(str(data.get(field, "")).strip())
+        except ValueError:
+            errors[field] = "Vui lòng nhập số phút."
+            continue
+        if not low <= value <= high:
+            errors[field] = f"Số phút phải từ {low} đến {high}."
+            continue
+        values[field] = value
+    if errors:
+        raise ServiceError(next(iter(errors.values())), fields=errors)
+    for field, value in values.items():
+        setattr(policy, field, value)
+    policy.sms_for_complex = str(data.get("sms_for_complex", "")).lower() in {"on", "true", "1"}
+    policy.save()
+    return policy
+
+
+def policy_reach(center) -> list[dict]:
+    """Who each level of the policy tells at this center, and whether they can be reached."""
+    reach = []
+    levels = [
+        (Level.AT_ONCE, [Role.TEAM_LEADER, Role.RESPONDER]),
+        (Level.NO_ACK, [Role.CENTER_LEADER]),
+        (Level.PROLONGED, [Role.CENTER_LEADER, Role.COMMUNE_LEADER]),
+    ]
+    for level, roles in levels:
+        people = list(User.objects.filter(center=center, role__in=roles, is_active=True))
+        channels = _channels_of(people, [])
+        reach.append(
+            {
+                "level": Level(level).label,
+                "people": [
+                    {"person": p, "channels": channels.get(("person", p.pk), [])} for p in people
+                ],
+            }
+        )
+    return reach

@@ -6,4 +6,5 @@ app_name = "notify"
 
 urlpatterns = [
     path("ack/<str:token>/", views.ack, name="ack"),
+    path("policy/", views.policy, name="policy"),
 ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.services import incident_acknowledge
+from ungcuu.notify import services
 from ungcuu.notify.services import delivery_from_ack_token
 
 
@@ -41,4 +46,41 @@ def ack(request, token: str):
         request,
         "notify/ack.html",
         {"incident": incident, "delivery": delivery, "done": done},
+    )
+
+
+@login_required
+def policy(request):
+    """The center's waiting times before the next level is told, and who each level reaches."""
+    user = request.user
+    center = user.center
+    if center is None or user.role not in services.POLICY_EDITORS:
+        raise Http404
+    current = services.policy_for(center)
+    errors: dict[str, str] = {}
+    values = {
+        "simple_ack_minutes": current.simple_ack_minutes,
+        "complex_ack_minutes": current.complex_ack_minutes,
+        "prolonged_minutes": current.prolonged_minutes,
+        "sms_for_complex": current.sms_for_complex,
+    }
+    if request.method == "POST":
+        try:
+            services.policy_update(actor=user, center=center, data=request.POST)
+        except ServiceError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+            values.update({k: request.POST.get(k, "") for k in services.POLICY_LIMITS})
+            values["sms_for_complex"] = request.POST.get("sms_for_complex") == "on"
+        else:
+            messages.success(request, _("Đã lưu quy tắc báo tin."))
+            return redirect("notify:policy")
+    return render(
+        request,
+        "notify/policy.html",
+        {
+            "center": center,
+            "values": values,
+            "errors": errors,
+            "reach": services.policy_reach(center),
+        },
     )

@@ -1,5 +1,39 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ungcuu.readiness import views
 
 app_name = "readiness"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("readiness/", views.index, name="index"),
+    path("readiness/check/", views.check, name="check"),
+    path("readiness/check/history/", views.check_history, name="check_history"),
+    path("readiness/check/items/", views.check_items, name="check_items"),
+    path("readiness/supplies/", views.supplies, name="supplies"),
+    path("readiness/supplies/new/", views.supply_new, name="supply_new"),
+    path("readiness/supplies/<int:pk>/", views.supply, name="supply"),
+    path("readiness/supplies/<int:pk>/edit/", views.supply_edit, name="supply_edit"),
+    path("readiness/equipment/", views.equipment, name="equipment"),
+    path("readiness/equipment/new/", views.equipment_new, name="equipment_new"),
+    path("readiness/equipment/<int:pk>/", views.equipment_item, name="equipment_item"),
+    path("readiness/equipment/<int:pk>/edit/", views.equipment_edit, name="equipment_edit"),
+    path("readiness/equipment/<int:pk>/tested/", views.equipment_tested, name="equipment_tested"),
+    path("readiness/certificates/", views.certificates, name="certificates"),
+    path("readiness/certificates/new/", views.certificate_new, name="certificate_new"),
+    path("readiness/certificates/<int:pk>/", views.certificate, name="certificate"),
+    path("readiness/certificates/<int:pk>/edit/", views.certificate_edit, name="certificate_edit"),
+    path("readiness/drills/", views.drills, name="drills"),
+    path("readiness/drills/new/", views.drill_new, name="drill_new"),
+    path("readiness/drills/<int:pk>/", views.drill, name="drill"),
+    path("readiness/drills/<int:pk>/<slug:action>/", views.drill_act, name="drill_act"),
+    path(
+        "readiness/incidents/<int:incident_id>/equipment/",
+        views.incident_equipment,
+        name="incident_equipment",
+    ),
+    path(
+        "readiness/incidents/<int:incident_id>/supplies/",
+        views.incident_supply,
+        name="incident_supply",
+    ),
+]

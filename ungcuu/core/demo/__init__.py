@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ungcuu.catalog.models import IncidentType
+from ungcuu.continuity import demo as continuity_demo
 from ungcuu.core.demo.common import (
     DEMO_EMAIL_DOMAIN,
     DEMO_NOTE,
@@ -46,7 +47,9 @@ from ungcuu.core.demo.places import (
     _create_roster,
 )
 from ungcuu.incidents.models import Incident, IncidentEvent
+from ungcuu.knowledge import demo as knowledge_demo
 from ungcuu.org.models import Center, OrganisationKind, User
+from ungcuu.readiness import demo as readiness_demo
 
 __all__ = [
     "ADMIN_LOGIN",
@@ -140,6 +143,7 @@ def demo_build(
         )
         people = _create_people(random.Random(f"{seed}:people"), contexts, vendor_org)
         shifts = _create_roster(contexts, calendar, today)
+        knowledge_demo.fill(people=people)
         _say(
             stdout,
             f"Đã tạo {len(contexts)} Trung tâm, {len(people)} người dùng, "
@@ -169,6 +173,13 @@ def demo_build(
             for plan in mine:
                 history.play(plan)
             _say(stdout, f"  {ctx.center.short_name}: {len(mine)} sự cố")
+        readiness_demo.fill(now=now, seed=seed)
+
+        paper = continuity_demo.fill(seed=seed, now=now)
+        _say(
+            stdout,
+            f"Đã ghi {paper} hồ sơ tiếp nhận bằng giấy trong các lần mất mạng, sập phần mềm.",
+        )
 
     incidents = Incident.objects.filter(center__code__in=CENTER_SLUGS)
     return DemoSummary(

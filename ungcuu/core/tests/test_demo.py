@@ -13,6 +13,8 @@ from django.db import transaction
 from django.test import RequestFactory, override_settings
 
 from ungcuu.catalog.models import IncidentType, Tier
+from ungcuu.continuity.models import PaperIntake
+from ungcuu.continuity.selectors import worklist
 from ungcuu.core.demo import (
     ADMIN_LOGIN,
     CENTER_SLUGS,
@@ -180,6 +182,27 @@ class TestDemoDatabase:
             Status.IN_PROGRESS,
             Status.ESCALATED,
         }
+
+    def test_paper_intake_during_outages_is_re_entered_afterwards(self, demo):
+        intakes = list(PaperIntake.objects.select_related("incident"))
+        assert len(intakes) > 5
+        for intake in intakes:
+            assert intake.received_at <= NOW
+            if intake.incident:
+                assert intake.incident.started_at <= intake.received_at
+            if intake.reentered_at:
+                assert intake.received_at < intake.reentered_at <= NOW
+            else:  # still waiting: an outage going on now, or the overdue one by hand
+                assert intake.incident is None or intake.incident.is_open
+        leader = User.objects.get(username="tanky.leader")
+        assert any(row.overdue for row in worklist(leader, NOW.date()))
+        for code in CENTER_SLUGS:
+            numbers = list(
+                PaperIntake.objects.filter(center__code=code, incident__isnull=False)
+                .order_by("received_at")
+                .values_list("receipt_number", flat=True)
+            )
+            assert numbers == sorted(numbers)
 
     def test_numbers_follow_the_order_of_reports(self, demo):
         for code in CENTER_SLUGS:

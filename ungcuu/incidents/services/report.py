@@ -171,6 +171,7 @@ def _new_report(
         reported_at=now,
         reporter=actor,
         number="",
+        is_drill=_drill_running(center, now) is not None,
     )
     incident.search_text = _search_text(incident)
     event = IncidentEvent(
@@ -188,6 +189,12 @@ def _new_report(
         },
     )
     return incident, event, checked_files
+
+
+def _drill_running(center: Center, at: datetime):
+    from ungcuu.readiness.services import drill_running
+
+    return drill_running(center, at)
 
 
 def _replayed(existing: Incident, actor: User, center: Center) -> Incident:

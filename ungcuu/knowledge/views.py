@@ -1,0 +1,93 @@
+"""Pages: the guides by topic with a search box, one guide, its print view, a center's note."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ungcuu.core.errors import ServiceError
+from ungcuu.knowledge.selectors import (
+    guide_get,
+    guide_notes,
+    guides_by_category,
+    guides_search,
+)
+from ungcuu.knowledge.services import guide_note_save, may_edit_note
+
+MAX_QUERY = 200
+
+
+@login_required
+@require_GET
+def guide_list(request):
+    query = request.GET.get("q", "")[:MAX_QUERY].strip()
+    context = {"query": query}
+    if query:
+        context["results"] = list(guides_search(query)[:30])
+    else:
+        context["groups"] = guides_by_category()
+    if request.htmx:
+        return render(request, "knowledge/_results.html", context)
+    return render(request, "knowledge/list.html", context)
+
+
+def _detail(request, guide, *, note_text=None, note_error=None, status=200):
+    notes = list(guide_notes(request.user, guide))
+    own = next((n for n in notes if n.center_id == request.user.center_id), None)
+    return render(
+        request,
+        "knowledge/detail.html",
+        {
+            "guide": guide,
+            "steps": list(guide.steps.all()),
+            "types": list(guide.incident_types.all()),
+            "notes": notes,
+            "may_edit_note": may_edit_note(request.user),
+            "note_text": note_text if note_text is not None else (own.text if own else ""),
+            "note_error": note_error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def guide_detail(request, slug: str):
+    return _detail(request, guide_get(slug))
+
+
+@login_required
+@require_POST
+def guide_note(request, slug: str):
+    guide = guide_get(slug)
+    if not may_edit_note(request.user):
+        raise Http404
+    text = request.POST.get("text", "")
+    try:
+        note = guide_note_save(actor=request.user, guide=guide, text=text)
+    except ServiceError as exc:
+        return _detail(request, guide, note_text=text, note_error=exc.message, status=400)
+    if note is None:
+        messages.success(request, _("Đã xóa ghi chú của Trung tâm."))
+    else:
+        messages.success(request, _("Đã lưu ghi chú của Trung tâm."))
+    return redirect("knowledge:detail", guide.slug)
+
+
+@login_required
+@require_GET
+def guide_print(request, slug: str):
+    guide = guide_get(slug)
+    return render(
+        request,
+        "knowledge/print.html",
+        {
+            "guide": guide,
+            "steps": list(guide.steps.all()),
+            "notes": list(guide_notes(request.user, guide)),
+        },
+    )

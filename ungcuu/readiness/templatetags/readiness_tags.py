@@ -1,0 +1,87 @@
+"""The readiness panel on the home page and the small forms on an incident page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+
+from django import template
+from django.utils import timezone
+
+from ungcuu.readiness import selectors, services
+from ungcuu.readiness.models import DailyCheck, ReadinessPolicy
+
+register = template.Library()
+
+
+def _missed_centers(user, now) -> list:
+    """Centers the user oversees that have not done today's check after their deadline."""
+    local = timezone.localtime(now)
+    if not services.common.is_working_day(local.date()):
+        return []
+    centers = selectors.readiness_centers(user)
+    done = set(
+        DailyCheck.objects.filter(center__in=centers, day=local.date()).values_list(
+            "center_id", flat=True
+        )
+    )
+    deadlines = dict(
+        ReadinessPolicy.objects.filter(center__in=centers).values_list(
+            "center_id", "check_deadline"
+        )
+    )
+    return [
+        c for c in centers if c.pk not in done and local.time() >= deadlines.get(c.pk, time(9, 0))
+    ]
+
+
+@register.inclusion_tag("readiness/_panel.html", takes_context=True)
+def readiness_panel(context):
+    request = context["request"]
+    user = request.user
+    now = timezone.now()
+    data = {"request": request, "user": user}
+    if not user.is_authenticated:
+        return data
+    if not user.center_id:
+        data["missed_centers"] = _missed_centers(user, now)
+        return data
+    center = user.center
+    reminders = services.center_reminders(center, now) if services.is_keeper(user) else []
+    mine = services.password_reminder(user, now)
+    if (
+        mine is not None
+        and (timezone.localdate() - timezone.localtime(user.date_joined).date()).days
+        % services.policy_for(center).password_days
+        < 7
+    ):
+        reminders.append(mine)
+    data.update(
+        center=center,
+        check=services.today_check(center, timezone.localtime(now).date()),
+        missed=services.check_missed(center, now),
+        may_check=services.is_checker(user),
+        drill=services.drill_running(center, now),
+        reminders=reminders,
+    )
+    return data
+
+
+@register.inclusion_tag("readiness/_incident.html", takes_context=True)
+def readiness_incident(context, incident):
+    request = context["request"]
+    user = request.user
+    linked = [link.equipment for link in incident.equipment_links.select_related("equipment")]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "incident": incident,
+        "linked": linked,
+        "equipment": selectors.equipment_for(user)
+        .filter(center=incident.center_id)
+        .exclude(pk__in=[e.pk for e in linked]),
+        "supplies": services.supplies_for_incident(incident) if services.is_checker(user) else [],
+        "used": incident.supply_movements.select_related("item"),
+        "may_link": services.is_checker(user),
+        "client_uuid": uuid.uuid4(),
+    }
