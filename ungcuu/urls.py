@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ungcuu.api.api import api
+from ungcuu.core import pwa
 from ungcuu.core import views as core_views
 from ungcuu.incidents import views as incident_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("sw.js", pwa.service_worker, name="pwa_sw"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("offline/", pwa.offline, name="pwa_offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
