@@ -29,7 +29,9 @@ class IntakeForm(forms.Form):
         label=_("Họ và tên người nộp"),
         max_length=120,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "words", "data-offline-summary": ""}
+        ),
     )
     citizen_id = forms.CharField(
         label=_("Số CCCD (12 chữ số)"),
@@ -50,7 +52,9 @@ class IntakeForm(forms.Form):
         label=_("Thủ tục"),
         max_length=300,
         required=False,
-        widget=forms.TextInput(attrs={"list": "procedures", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"list": "procedures", "autocomplete": "off", "data-offline-summary": ""}
+        ),
     )
     procedure_code = forms.CharField(
         label=_("Mã thủ tục (nếu biết)"), max_length=30, required=False
