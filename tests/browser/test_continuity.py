@@ -101,3 +101,24 @@ def test_the_board_reads_on_a_phone_and_a_tv_and_keeps_its_last_state_offline(
         "Hệ thống đang gặp sự cố kỹ thuật tạm thời"
     )
     tv.close()
+
+
+def test_the_register_and_worklist_fit_a_narrow_phone(page, login, staff_a, outage):
+    from ungcuu.continuity import services
+
+    for n in range(3):
+        intake = services.intake_create(
+            actor=staff_a,
+            center=staff_a.center,
+            incident=outage,
+            citizen_name=f"Nguyễn Thị Minh Nguyệt {n}",
+            citizen_id="040185001234",
+            procedure="Chứng thực chữ ký trong giấy tờ, văn bản",
+            processing_days=0,
+        ).intake
+    services.intake_reenter(actor=staff_a, intake=intake, dossier_code="000.00.40.H40-261123-0001")
+    page.set_viewport_size(NARROW)
+    login(staff_a)
+    for url in ("/paper/", "/paper/reentry/", "/"):
+        page.goto(url)
+        _no_sideways_scroll(page)
