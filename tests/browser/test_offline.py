@@ -22,11 +22,20 @@ PRINTER_PAPER = "Máy in hết giấy, kẹt giấy"
 
 
 def _wait_for_worker(page) -> None:
+    page.wait_for_function(
+        "() => navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))"
+    )
+    if not page.evaluate("() => !!navigator.serviceWorker.controller"):
+        # A page that began loading while the worker was activating stays outside it;
+        # the next page a person opens is inside, as this reload is.
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
 
 
 def _wait_cached(page, path: str) -> None:
-    page.wait_for_function("path => caches.match(path, {ignoreVary: true}).then(Boolean)", arg=path)
+    page.wait_for_function(
+        "path => caches.match(path, {ignoreVary: true}).then(Boolean)", arg=path, timeout=45_000
+    )
 
 
 def _go_offline(page) -> None:
