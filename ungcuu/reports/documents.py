@@ -32,9 +32,17 @@ def _parent(center) -> str:
 def _issuer(scope: Scope) -> tuple[str, str]:
     if scope.center:
         return _parent(scope.center), "Trung tâm Phục vụ hành chính công"
-    return f"UBND tỉnh {scope.province.name.removeprefix('Tỉnh ')}", (
-        "Trung tâm Phục vụ hành chính công tỉnh"
-    )
+    return f"UBND {scope.name}", "Trung tâm Phục vụ hành chính công"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _reporter(scope: Scope) -> str:
+    if scope.center:
+        return scope.center.name
+    return f"Trung tâm Phục vụ hành chính công {_lower(scope.name)}"
 
 
 def _place(center) -> str:
@@ -196,7 +204,7 @@ def quarterly_docx(
     progress = progress or (lambda p, s: None)
     parent, issuer = _issuer(scope)
     today = timezone.localdate()
-    place = _place(scope.center) if scope.center else scope.province.name.removeprefix("Tỉnh ")
+    place = _place(scope.center) if scope.center else scope.province.name
     doc = layout.new_document()
     layout.header_block(
         doc,
@@ -208,11 +216,11 @@ def quarterly_docx(
     layout.title(
         doc,
         "Báo cáo",
-        f"Tình hình sự cố công nghệ thông tin {period.short_label}\ntại {scope.name}",
+        f"Tình hình sự cố công nghệ thông tin {period.short_label}\ntại {scope.where}",
     )
     layout.text(
         doc,
-        f"{scope.name} báo cáo tình hình sự cố công nghệ thông tin và kết quả ứng cứu, "
+        f"{_reporter(scope)} báo cáo tình hình sự cố công nghệ thông tin và kết quả ứng cứu, "
         f"khắc phục {period.short_label} ({period.first:%d/%m/%Y} – {period.last:%d/%m/%Y}) "
         "như sau:",
         indent=True,
@@ -298,7 +306,9 @@ def quarterly_docx(
     layout.rich(doc, [(f"{number}. ĐỀ XUẤT CÁC GIẢI PHÁP CẢI TIẾN", True)], indent=False)
     for line in stats.proposals:
         layout.text(doc, f"- {line}", indent=True)
-    layout.text(doc, f"Trên đây là báo cáo {period.short_label} của {scope.name}./.", indent=True)
+    layout.text(
+        doc, f"Trên đây là báo cáo {period.short_label} của {_reporter(scope)}./.", indent=True
+    )
     progress(90, "Ký và nơi nhận")
     layout.signatures(doc, [("", "", ""), ("TM. Trung tâm", "Giám đốc", "")])
     receivers = (

@@ -110,3 +110,49 @@ def date_range(first: date, last: date) -> Period:
     if (last - first).days > MAX_RANGE_DAYS:
         raise ServiceError("Khoảng thời gian tối đa là 2 năm.", field="date_to")
     return Period(first=first, last=last)
+
+
+def _whole(value, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError("Vui lòng nhập một số nguyên.", field=field) from exc
+
+
+def _day(value, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ServiceError("Ngày không hợp lệ (dùng dạng 2026-03-31).", field=field) from exc
+
+
+def period_from(
+    *,
+    year=None,
+    quarter_number=None,
+    kind: str | None = None,
+    date_from=None,
+    date_to=None,
+    today: date | None = None,
+) -> Period:
+    """The period a page or API call asks for: a date range, a quarter, or this quarter."""
+    if kind not in (None, "", CALENDAR, STATISTICAL):
+        raise ServiceError("Kỳ báo cáo phải là calendar hoặc statistical.", field="period")
+    kind = kind or None
+    first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
+    if first or last:
+        if not (first and last):
+            raise ServiceError("Vui lòng chọn cả ngày bắt đầu và ngày kết thúc.", field="date_to")
+        return date_range(first, last)
+    year, number = _whole(year, "year"), _whole(quarter_number, "quarter")
+    if year is None and number is None:
+        return current_quarter(today, kind)
+    if year is None or number is None:
+        raise ServiceError("Vui lòng chọn cả năm và quý.", field="quarter")
+    return quarter(year, number, kind)

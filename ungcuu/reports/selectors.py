@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
+from vietnam_provinces import Province as OfficialProvince
 
 from ungcuu.org.models import Center, Province, Role, User
 from ungcuu.org.scope import centers_for, sees_everything
@@ -28,7 +29,14 @@ class Scope:
 
     @property
     def name(self) -> str:
-        return self.center.name if self.center else self.province.name
+        return self.center.name if self.center else province_full_name(self.province)
+
+    @property
+    def where(self) -> str:
+        """Where the incidents happened, for a report title."""
+        if self.center:
+            return self.center.name
+        return "các Trung tâm Phục vụ hành chính công xã, phường " + _lower_first(self.name)
 
     @property
     def short_name(self) -> str:
@@ -45,6 +53,18 @@ class Scope:
 
     def query(self) -> dict[str, str]:
         return {"center": self.center.code} if self.center else {"province": self.code}
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def province_full_name(province: Province) -> str:
+    """ "Tỉnh Nghệ An", "Thành phố Hải Phòng"."""
+    try:
+        return str(OfficialProvince.from_code(province.code))
+    except Exception:  # a province the library does not know (added by hand)
+        return f"Tỉnh {province.name}"
 
 
 def may_see_province(user: User, province: Province) -> bool:
