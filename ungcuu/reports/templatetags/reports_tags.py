@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from ungcuu.org.models import Role
+from ungcuu.reports.stats import duration_text
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def reports_panel(context):
 @register.inclusion_tag("reports/_minutes_button.html")
 def minutes_button(incident):
     return {"incident": incident}
+
+
+@register.filter
+def minutes(value) -> str:
+    """Minutes in plain words: "2 giờ 30 phút", "3 ngày 4 giờ"."""
+    return duration_text(value)
