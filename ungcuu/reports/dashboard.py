@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ungcuu.reports.layout import number
 from ungcuu.reports.periods import Period
@@ -54,29 +55,30 @@ def chart(rows: list[tuple[str, float, str]], *, unit: str = "", limit: int = 12
 def dashboard_context(scope: Scope, period: Period, stats: Stats) -> dict:
     link = lambda **params: logbook_link(scope, period, **params)  # noqa: E731
     figures = [
-        {"label": "Tổng số sự cố", "value": number(stats.total), "href": link()},
+        {"label": _("Tổng số sự cố"), "value": number(stats.total), "href": link()},
         {
-            "label": "Sự cố phức tạp",
+            "label": _("Sự cố phức tạp"),
             "value": number(stats.by_tier.get("complex", 0)),
             "href": link(tier="complex"),
         },
         {
-            "label": "Nhận tin – một nửa số sự cố trong vòng",
+            "label": _("Nhận tin – một nửa số sự cố trong vòng"),
             "value": duration_text(stats.mtta.median),
             "note": f"90%: {duration_text(stats.mtta.p90)}",
             "href": "#slow-acks",
         },
         {
-            "label": "Khắc phục – một nửa số sự cố trong vòng",
+            "label": _("Khắc phục – một nửa số sự cố trong vòng"),
             "value": duration_text(stats.mttr.median),
             "note": f"90%: {duration_text(stats.mttr.p90)}",
             "href": "#long-outages",
         },
         {
-            "label": "Tổng thời gian gián đoạn",
+            "label": _("Tổng thời gian gián đoạn"),
             "value": duration_text(stats.downtime_minutes) if stats.total else "—",
             "note": (
-                f"dài nhất: {duration_text(stats.longest.minutes)} ({stats.longest.number})"
+                _("dài nhất: %(time)s (%(number)s)")
+                % {"time": duration_text(stats.longest.minutes), "number": stats.longest.number}
                 if stats.longest
                 else ""
             ),
@@ -85,34 +87,34 @@ def dashboard_context(scope: Scope, period: Period, stats: Stats) -> dict:
             else link(),
         },
         {
-            "label": "Lượt người dân bị ảnh hưởng",
+            "label": _("Lượt người dân bị ảnh hưởng"),
             "value": number(stats.citizens_affected),
             "href": link(),
         },
         {
-            "label": "Chưa khôi phục",
+            "label": _("Chưa khôi phục"),
             "value": number(stats.not_restored),
             "href": link(status="open"),
         },
         {
-            "label": "Cần báo cáo cấp trên",
+            "label": _("Cần báo cáo cấp trên"),
             "value": number(len(stats.to_report)),
             "href": "#to-report",
             "alert": bool(stats.to_report),
         },
         {
-            "label": "Hồ sơ tiếp nhận bằng giấy / nhập lại đúng hạn",
+            "label": _("Hồ sơ tiếp nhận bằng giấy / nhập lại đúng hạn"),
             "value": (
                 f"{stats.paper_intake['taken']} / {stats.paper_intake['reentered_on_time']}"
                 if stats.paper_intake
                 else "—"
             ),
-            "note": "" if stats.paper_intake else "chưa có số liệu",
+            "note": "" if stats.paper_intake else _("chưa có số liệu"),
         },
         {
-            "label": "Diễn tập đã tổ chức",
+            "label": _("Diễn tập đã tổ chức"),
             "value": number(stats.drills["held"]) if stats.drills else "—",
-            "note": "" if stats.drills else "chưa có số liệu",
+            "note": "" if stats.drills else _("chưa có số liệu"),
         },
     ]
     type_chart = chart([(r.name, r.count, link(type=r.code)) for r in stats.by_type])
