@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from docx.shared import Cm
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ungcuu.incidents.exports import COLUMNS as LOG_COLUMNS
@@ -326,17 +327,24 @@ def quarterly_docx(
 # --- quarterly report: XLSX ---------------------------------------------------------
 
 
-def _sheet(workbook, name: str, heading: str, header: list[str], rows: list[list], widths):
+def _bold(sheet, values: list, size: float | None = None) -> list:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True, size=size) if size else Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def _sheet(workbook, name: str, heading: str, header: list[str], rows, widths):
+    """One table per sheet (write-only: a province's incident list is large)."""
     sheet = workbook.create_sheet(name)
-    sheet.append([heading])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
     for position, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + position)].width = width
+    sheet.append(_bold(sheet, [heading], size=13))
+    sheet.append(_bold(sheet, header))
+    for row in rows:
+        sheet.append(row)
     return sheet
 
 
@@ -344,8 +352,7 @@ def quarterly_xlsx(
     scope: Scope, period: Period, stats: Stats, *, progress: Callable | None = None
 ) -> bytes:
     progress = progress or (lambda p, s: None)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     heading = f"{scope.name} – {period.label}"
     _sheet(workbook, "Tổng hợp", heading, ["Chỉ tiêu", "Số liệu"], summary_rows(stats), [52, 16])
     _sheet(workbook, "Theo loại", heading, TYPE_HEADER, type_rows(stats), [40, 12, 10, 16, 16])
@@ -402,22 +409,25 @@ def quarterly_xlsx(
         [120],
     )
     progress(40, "Danh sách sự cố")
-    sheet = workbook.create_sheet("Danh sách sự cố")
-    sheet.append([heading])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([name for name, _ in LOG_COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for position, (_, width) in enumerate(LOG_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + position)].width = width
     incidents = (
         incidents_in(scope, period).for_logbook().order_by("started_at", "id").iterator(2000)
     )
+    sheet = _sheet(
+        workbook,
+        "Danh sách sự cố",
+        heading,
+        [name for name, _ in LOG_COLUMNS],
+        [],
+        [width for _, width in LOG_COLUMNS],
+    )
     for index, incident in enumerate(incidents, start=1):
-        sheet.append(logbook_row(index, incident))
-    for row in sheet.iter_rows(min_row=3, min_col=7, max_col=9):
-        for cell in row:
-            cell.number_format = "DD/MM/YYYY HH:MM"
+        row = []
+        for value in logbook_row(index, incident):
+            if hasattr(value, "hour"):
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = "DD/MM/YYYY HH:MM"
+            row.append(value)
+        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
