@@ -47,6 +47,7 @@ from ungcuu.core.demo.places import (
 )
 from ungcuu.incidents.models import Incident, IncidentEvent
 from ungcuu.org.models import Center, OrganisationKind, User
+from ungcuu.reports import demo as reports_demo
 
 __all__ = [
     "ADMIN_LOGIN",
@@ -169,6 +170,7 @@ def demo_build(
             for plan in mine:
                 history.play(plan)
             _say(stdout, f"  {ctx.center.short_name}: {len(mine)} sự cố")
+        reports_demo.fill(centers=[ctx.center for ctx in contexts.values()], now=now)
 
     incidents = Incident.objects.filter(center__code__in=CENTER_SLUGS)
     return DemoSummary(

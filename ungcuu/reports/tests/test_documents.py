@@ -137,3 +137,16 @@ def test_province_report_has_the_center_table_and_two_charts(quarter_a, center_a
     rows = {r.cells[0].text: r.cells[1].text for r in _table_after(doc, "Trung tâm").rows[1:]}
     assert rows["Xã Bạch Ngọc"] == "5"
     assert len(doc.inline_shapes) == 2
+
+
+def test_demo_has_numbered_minutes_per_center(db):
+    from ungcuu.core.demo import demo_build
+    from ungcuu.reports.models import Minutes
+
+    demo_build(months=3)
+    per_center = {}
+    for minutes in Minutes.objects.select_related("center"):
+        per_center.setdefault(minutes.center.code, []).append(minutes.number)
+    assert per_center, "the demo writes minutes"
+    for numbers in per_center.values():
+        assert sorted(numbers)[0] == 1
