@@ -314,7 +314,7 @@ def quarterly_docx(
     layout.signatures(doc, [("", "", ""), ("TM. Trung tâm", "Giám đốc", "")])
     receivers = (
         [
-            f"- Lãnh đạo UBND {scope.center.ward_name.lower()};",
+            f"- Lãnh đạo UBND {_lower(scope.center.ward_name)};",
             "- Trung tâm Phục vụ hành chính công tỉnh;",
         ]
         if scope.center

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
-from vietnam_provinces import Province as OfficialProvince
 
 from ungcuu.org.models import Center, Province, Role, User
 from ungcuu.org.scope import centers_for, sees_everything
@@ -60,11 +59,9 @@ def _lower_first(text: str) -> str:
 
 
 def province_full_name(province: Province) -> str:
-    """ "Tỉnh Nghệ An", "Thành phố Hải Phòng"."""
-    try:
-        return str(OfficialProvince.from_code(province.code))
-    except Exception:  # a province the library does not know (added by hand)
-        return f"Tỉnh {province.name}"
+    """ "Tỉnh Nghệ An", "Thành phố Hải Phòng" (the official list names cities in full)."""
+    name = province.name
+    return name if name.startswith("Thành phố") else f"Tỉnh {name}"
 
 
 def may_see_province(user: User, province: Province) -> bool:
