@@ -112,7 +112,7 @@ def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
         if text:
             local = timezone.localtime(event.at)
             who = f" ({event.actor.display_name})" if event.actor_id else ""
-            actions.append(f"- {local:%H:%M %d/%m/%Y}: {text}{who}.")
+            actions.append(f"- {local:%d/%m/%Y %H:%M}: {text}{who}.")
 
     effect = [f"- Ảnh hưởng: {incident.get_impact_display()}."]
     if incident.citizens_waiting:

@@ -144,7 +144,7 @@ def _minutes(later: datetime, earlier: datetime) -> float:
 
 
 def _local(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%H:%M %d/%m/%Y}"
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
 
 
 def incidents_in(scope: Scope, period: Period):
