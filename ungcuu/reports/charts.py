@@ -28,6 +28,8 @@ def bars(
     pairs.reverse()
     height = 1.2 + 0.38 * max(len(pairs), 1)
     figure = Figure(figsize=(7.2, height), dpi=150)
+    # Fixed margins (room for the labels on the left): tight_layout would draw twice.
+    figure.subplots_adjust(left=0.42, right=0.95, top=1 - 0.45 / height, bottom=0.55 / height)
     axes = figure.subplots()
     if pairs:
         names = [_truncate(p[0]) for p in pairs]
@@ -50,7 +52,6 @@ def bars(
     axes.tick_params(labelsize=9)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

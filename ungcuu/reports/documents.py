@@ -194,6 +194,20 @@ def flag_rows(items) -> list[list]:
 # --- quarterly report: DOCX ---------------------------------------------------------
 
 
+# Rows of a long list printed in the Word report; the workbook has them all.
+DOCX_ROWS = 50
+
+
+def _rest(doc, total: int, what: str) -> None:
+    if total > DOCX_ROWS:
+        layout.text(
+            doc,
+            f"(Nêu {DOCX_ROWS} trên tổng số {total} {what}; danh sách đầy đủ trong tệp Excel "
+            "kèm theo.)",
+            indent=True,
+        )
+
+
 def _picture(doc, png: bytes) -> None:
     doc.add_picture(io.BytesIO(png), width=Cm(16))
     doc.paragraphs[-1].alignment = 1
@@ -283,24 +297,22 @@ def quarterly_docx(
         layout.grid(
             doc,
             ["Trung tâm", "Loại sự cố", "Số lần", "Các số sự cố"],
-            recurrence_rows(stats),
+            recurrence_rows(stats)[:DOCX_ROWS],
             widths=[3.5, 5, 1.5, 6],
         )
+        _rest(doc, len(stats.recurrences), "nhóm sự cố lặp lại")
     else:
         layout.text(doc, "Không có.", indent=True)
     layout.rich(
         doc, [("3. Sự cố cần báo cáo đơn vị quản lý cấp trên (kéo dài hoặc lặp lại)", True)]
     )
     if stats.to_report:
+        # The longest outages first; the whole list is in the workbook.
+        ranked = sorted(stats.to_report, key=lambda f: (f.minutes is None, -(f.minutes or 0)))
         layout.grid(
-            doc, FLAG_HEADER, flag_rows(stats.to_report[:200]), widths=[2.6, 2.6, 3.6, 2.6, 1.6, 3]
+            doc, FLAG_HEADER, flag_rows(ranked[:DOCX_ROWS]), widths=[2.6, 2.6, 3.6, 2.6, 1.6, 3]
         )
-        if len(stats.to_report) > 200:
-            layout.text(
-                doc,
-                f"(Còn {len(stats.to_report) - 200} sự cố: xem tệp Excel kèm theo.)",
-                indent=True,
-            )
+        _rest(doc, len(ranked), "sự cố")
     else:
         layout.text(doc, "Không có.", indent=True)
     number = "V" if scope.is_province else "IV"
