@@ -150,3 +150,19 @@ def test_demo_has_numbered_minutes_per_center(db):
     assert per_center, "the demo writes minutes"
     for numbers in per_center.values():
         assert sorted(numbers)[0] == 1
+
+
+def test_incident_list_rows_are_the_log_book_rows(quarter_a, center_a, leader_a):
+    from ungcuu.incidents.exports import logbook_row
+
+    incident = quarter_a[1]
+    Incident.objects.filter(pk=incident.pk).update(assignee=leader_a)
+    scope, period = Scope(center=center_a), periods.quarter(2026, 1, "calendar")
+    expected = [
+        logbook_row(index, i)
+        for index, i in enumerate(
+            documents.incidents_in(scope, period).for_logbook().order_by("started_at", "id"),
+            start=1,
+        )
+    ]
+    assert list(documents.incident_rows(scope, period)) == expected
