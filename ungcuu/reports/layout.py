@@ -256,17 +256,19 @@ def grid(doc, header: list[str], rows: list[list], *, widths: list[float] | None
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    style = doc.styles[TABLE_STYLE]
+    # The style's id, set on each paragraph directly: ``paragraph.style = …`` looks the
+    # style up among all the document's styles for every cell.
+    style_id = doc.styles[TABLE_STYLE].style_id
     for cell, name in zip(table.rows[0].cells, header, strict=True):
         paragraph = cell.paragraphs[0]
-        paragraph.style = style
+        paragraph._p.get_or_add_pPr().style = style_id
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run(name).bold = True
     for values in rows:
         cells = _row_cells(table, table.add_row()._tr)
         for position, (cell, value) in enumerate(zip(cells, values, strict=True)):
             paragraph = cell.paragraphs[0]
-            paragraph.style = style
+            paragraph._p.get_or_add_pPr().style = style_id
             if position > 0 and isinstance(value, int | float):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             paragraph.add_run(number(value))

@@ -108,6 +108,8 @@ def test_quarterly_docx_and_xlsx_show_the_database_figures(quarter_a, center_a):
     )
     summary = {row.cells[0].text: row.cells[1].text for row in _table_after(doc, "Chỉ tiêu").rows}
     assert summary["Tổng số sự cố"] == str(real.count()) == "5"
+    cell = _table_after(doc, "Chỉ tiêu").rows[1].cells[1].paragraphs[0]
+    assert cell.style.name == "Bảng số liệu" and cell.style.font.size == Pt(12)
     assert summary["Lượt người dân bị ảnh hưởng"] == "45"
     assert summary["Tổng thời gian gián đoạn (phút)"] == "507"
     assert summary["Thời gian nhận tin – trung vị (phút)"] == "10"
