@@ -69,6 +69,8 @@ def test_flags_recurrence_slow_acks_and_what_to_report(quarter_a, center_a):
     assert [(r.type_code, r.count) for r in stats.recurrences] == [("printer-paper", 3)]
     assert [f.number for f in stats.slow_acks] == [quarter_a[0].number]  # 40 min > 30
     assert [f.number for f in stats.long_outages] == [quarter_a[4].number]  # 5 h > 4 h
+    assert stats.long_outages[0].started_at == "31/03/2026 22:00"  # local time
+    assert stats.long_outages[0].minutes == 300
     reported = {f.number: f.reason for f in stats.to_report}
     assert set(reported) == {quarter_a[4].number} | {i.number for i in quarter_a[1:4]}
     assert "kéo dài" in reported[quarter_a[4].number]
