@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import datetime
 
+from django.db.models import F
 from django.utils import timezone
 from docx.shared import Cm
 from openpyxl import Workbook
@@ -19,7 +21,7 @@ from ungcuu.reports import charts, layout
 from ungcuu.reports.periods import Period
 from ungcuu.reports.selectors import Scope
 from ungcuu.reports.services import MinutesView
-from ungcuu.reports.stats import Stats, duration_text, incidents_in
+from ungcuu.reports.stats import EpochSeconds, Stats, duration_text, incidents_in
 
 NO_DATA = "chưa có số liệu"
 TIER_NAMES = {"simple": "Đơn giản", "complex": "Phức tạp"}
@@ -380,18 +382,28 @@ def incident_rows(scope: Scope, period: Period):
     zone = timezone.get_current_timezone()
     fields = (
         "number", "center__ward_name", "incident_type__name", "tier", "status",
-        "started_at", "acknowledged_at", "restored_at", "description", "impact",
+        "started", "acknowledged", "restored", "description", "impact",
         *(f"reporter__{f}" for f in _PERSON), *(f"assignee__{f}" for f in _PERSON),
         "root_cause", "resolution", "citizens_affected", "dossiers_delayed",
     )  # fmt: skip
     values = (
         incidents_in(scope, period)
+        .annotate(
+            started=EpochSeconds(F("started_at")),
+            acknowledged=EpochSeconds(F("acknowledged_at")),
+            restored=EpochSeconds(F("restored_at")),
+        )
         .order_by("started_at", "id")
         .values_list(*fields)
         .iterator(chunk_size=2000)
     )
     for index, v in enumerate(values, start=1):
-        started, acknowledged, restored = v[5], v[6], v[7]
+        started, acknowledged, restored = (
+            None
+            if epoch is None
+            else datetime.fromtimestamp(round(epoch), zone).replace(tzinfo=None)
+            for epoch in v[5:8]
+        )
         yield [
             index,
             v[0],
@@ -399,9 +411,9 @@ def incident_rows(scope: Scope, period: Period):
             v[2],
             tiers.get(v[3], v[3]),
             statuses.get(v[4], v[4]),
-            started.astimezone(zone).replace(tzinfo=None),
-            acknowledged.astimezone(zone).replace(tzinfo=None) if acknowledged else None,
-            restored.astimezone(zone).replace(tzinfo=None) if restored else None,
+            started,
+            acknowledged,
+            restored,
             round((restored - started).total_seconds() / 60) if restored else None,
             v[8],
             impacts.get(v[9], v[9]),
