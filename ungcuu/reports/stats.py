@@ -233,7 +233,7 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
     tiers: Counter = Counter()
     acks: list[float] = []
     restores: list[float] = []
-    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[tuple[int, str, float]]] = defaultdict(list)
     flagged_long: dict[int, Flagged] = {}
 
     for (
@@ -265,7 +265,7 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
         center_row.count += 1
         center_row.complex += tier == Tier.COMPLEX
         center_row.citizens_affected += citizens
-        groups[(center_id, type_id)].append(number)
+        groups[(center_id, type_id)].append((pk, number, started))
 
         ref = (pk, number, center, kind, started, zone)
         if ack_minutes is not None:
@@ -308,31 +308,30 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
     stats.mttr = durations(restores)
     stats.escalations = escalations(scope, period)
 
-    recurring_numbers: set[str] = set()
-    for (center_id, type_id), numbers in sorted(
-        groups.items(), key=lambda item: (-len(item[1]), centers[item[0][0]].short_name)
-    ):
-        if len(numbers) >= repeat:
-            stats.recurrences.append(
-                Recurrence(
-                    center=centers[center_id].short_name,
-                    center_code=centers[center_id].code,
-                    type=types[type_id].name,
-                    type_code=types[type_id].code,
-                    count=len(numbers),
-                    numbers=numbers,
-                )
-            )
-            recurring_numbers.update(numbers)
-
     long_text = f"kéo dài trên {_hours(long_outage)}"
     for item in flagged_long.values():
         stats.to_report.append(
             replace(item, reason=long_text + (f", {item.reason}" if item.reason else ""))
         )
-    reported_ids = set(flagged_long)
-    for pk, number, center_id, type_id, _tier, started, *_rest in rows:
-        if number in recurring_numbers and pk not in reported_ids:
+    for (center_id, type_id), members in sorted(
+        groups.items(), key=lambda item: (-len(item[1]), centers[item[0][0]].short_name)
+    ):
+        if len(members) < repeat:
+            continue
+        numbers = [number for _pk, number, _started in members]
+        stats.recurrences.append(
+            Recurrence(
+                center=centers[center_id].short_name,
+                center_code=centers[center_id].code,
+                type=types[type_id].name,
+                type_code=types[type_id].code,
+                count=len(members),
+                numbers=numbers,
+            )
+        )
+        # A repeated fault is reported once, by its latest occurrence.
+        pk, number, started = members[-1]
+        if pk not in flagged_long:
             stats.to_report.append(
                 Flagged(
                     id=pk,
@@ -341,7 +340,7 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
                     type=types[type_id].name,
                     started_at=_local(started, zone),
                     minutes=None,
-                    reason=f"lặp lại từ {repeat} lần trở lên trong kỳ",
+                    reason=f"lặp lại {len(members)} lần trong kỳ ({', '.join(numbers[:-1])})",
                 )
             )
     stats.to_report.sort(key=lambda f: f.number)
