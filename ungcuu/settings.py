@@ -282,3 +282,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("UNGCUU_LOG_LEVEL", "WARNING")},
 }
+
+# --- Reports: which quarter a report means by default ("calendar", or "statistical":
+# the 15th of the month before to the 14th of its last month), and the thresholds
+# the quarterly report flags.
+REPORT_PERIOD = envstr("UNGCUU_REPORT_PERIOD", "calendar")
+if REPORT_PERIOD not in {"calendar", "statistical"}:
+    raise ImproperlyConfigured("UNGCUU_REPORT_PERIOD must be calendar or statistical")
+REPORT_SLOW_ACK_MINUTES = envint("UNGCUU_REPORT_SLOW_ACK_MINUTES", 30)
+REPORT_LONG_OUTAGE_MINUTES = envint("UNGCUU_REPORT_LONG_OUTAGE_MINUTES", 240)
+REPORT_RECURRENCE = envint("UNGCUU_REPORT_RECURRENCE", 3)
+# Reports over more incidents than this are built in the background, with progress.
+REPORT_INLINE_MAX = envint("UNGCUU_REPORT_INLINE_MAX", 1500)

@@ -130,6 +130,8 @@ class LogbookFilterForm(forms.Form):
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
+    # Set by the report dashboards: their figures never count drills.
+    no_drills = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, centers=(), types=(), statuses=(), **kwargs):
         super().__init__(*args, **kwargs)

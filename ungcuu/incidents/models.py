@@ -135,6 +135,9 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["center", "-started_at"], name="incident_center_started"),
             models.Index(fields=["status", "center"], name="incident_status_center"),
+            # Reports and dashboards of a province (or of every center) read one
+            # period across all its centers: a range on started_at (bench/report_scale.py).
+            models.Index(fields=["started_at"], name="incident_started"),
         ]
 
     def __str__(self) -> str:

@@ -65,6 +65,7 @@ class LogbookFilter:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    no_drills: bool = False
 
 
 def _day_start(day: date) -> datetime:
@@ -88,6 +89,8 @@ def logbook(user: User, flt: LogbookFilter) -> QuerySet[Incident]:
         qs = qs.filter(started_at__gte=_day_start(flt.date_from))
     if flt.date_to:
         qs = qs.filter(started_at__lt=_day_start(flt.date_to) + timedelta(days=1))
+    if flt.no_drills:
+        qs = qs.filter(is_drill=False)
     for word in fold(flt.q).split():
         qs = qs.filter(Q(search_text__contains=word))
     # Dossiers taken on paper during the incident, and those still to re-enter.

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ungcuu.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("reports/", views.index, name="index"),
+    path("reports/dashboard/", views.dashboard, name="dashboard"),
+    path("reports/quarterly.<str:format>", views.download, name="download"),
+    path("reports/jobs/<uuid:job_uuid>/", views.job, name="job"),
+    path("reports/jobs/<uuid:job_uuid>/file", views.job_file, name="job_file"),
+    path("reports/minutes/<int:incident_id>/", views.minutes, name="minutes"),
+    path("reports/minutes/<int:incident_id>/print/", views.minutes_print, name="minutes_print"),
+    path("reports/minutes/<int:incident_id>/docx", views.minutes_docx, name="minutes_docx"),
+]

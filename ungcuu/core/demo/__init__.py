@@ -50,6 +50,7 @@ from ungcuu.incidents.models import Incident, IncidentEvent
 from ungcuu.knowledge import demo as knowledge_demo
 from ungcuu.org.models import Center, OrganisationKind, User
 from ungcuu.readiness import demo as readiness_demo
+from ungcuu.reports import demo as reports_demo
 
 __all__ = [
     "ADMIN_LOGIN",
@@ -180,6 +181,7 @@ def demo_build(
             stdout,
             f"Đã ghi {paper} hồ sơ tiếp nhận bằng giấy trong các lần mất mạng, sập phần mềm.",
         )
+        reports_demo.fill(centers=[ctx.center for ctx in contexts.values()], now=now)
 
     incidents = Incident.objects.filter(center__code__in=CENTER_SLUGS)
     return DemoSummary(
