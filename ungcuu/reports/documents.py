@@ -373,6 +373,20 @@ def _person(full_name, first, last, username) -> str:
     return full_name or f"{first or ''} {last or ''}".strip() or username or ""
 
 
+def paper_counts(scope: Scope, period: Period) -> dict[int, tuple[int, int]]:
+    """Paper dossiers per incident of the period: (taken, still to re-enter)."""
+    from django.db.models import Count, Q
+
+    from ungcuu.continuity.models import PaperIntake
+
+    rows = (
+        PaperIntake.objects.filter(incident__in=incidents_in(scope, period).values("id"))
+        .values("incident_id")
+        .annotate(total=Count("id"), pending=Count("id", filter=Q(reentered_at__isnull=True)))
+    )
+    return {row["incident_id"]: (row["total"], row["pending"]) for row in rows}
+
+
 def incident_rows(scope: Scope, period: Period):
     """The incidents of the period as log book rows (same columns as the log book export)."""
     tiers, statuses, impacts = (dict(c.choices) for c in (Tier, Status, Impact))
@@ -384,8 +398,9 @@ def incident_rows(scope: Scope, period: Period):
         "number", "center__ward_name", "incident_type__name", "tier", "status",
         "started", "acknowledged", "restored", "description", "impact",
         *(f"reporter__{f}" for f in _PERSON), *(f"assignee__{f}" for f in _PERSON),
-        "root_cause", "resolution", "citizens_affected", "dossiers_delayed",
+        "root_cause", "resolution", "citizens_affected", "dossiers_delayed", "id",
     )  # fmt: skip
+    paper = paper_counts(scope, period)
     values = (
         incidents_in(scope, period)
         .annotate(
@@ -423,6 +438,7 @@ def incident_rows(scope: Scope, period: Period):
             v[19],
             v[20],
             v[21],
+            *paper.get(v[22], (0, 0)),
         ]
 
 

@@ -380,16 +380,74 @@ def escalations(scope: Scope, period: Period) -> list[dict]:
     return [{"organisation": r["organisation__name"], "count": r["count"]} for r in rows]
 
 
-def paper_intake_figures(scope: Scope, period: Period) -> dict | None:
-    """Dossiers taken on paper and re-entered on time (the continuity app's PaperIntake).
-
-    None until that app is wired in: shown as "chưa có số liệu"."""
-    return None
+def _scope_filter(scope: Scope) -> dict:
+    return {"center": scope.center} if scope.center else {"center__province": scope.province}
 
 
-def drill_figures(scope: Scope, period: Period) -> dict | None:
-    """Drills held (the readiness app's Drill). None until that app is wired in."""
-    return None
+def paper_intake_figures(scope: Scope, period: Period) -> dict:
+    """Dossiers taken on paper in the period, and how many were re-entered by their
+    deadline (the working day after the outage ended). Drills aside."""
+    from ungcuu.continuity.models import PaperIntake
+    from ungcuu.continuity.services import reentry_due
+    from ungcuu.continuity.workdays import Calendar
+
+    intakes = PaperIntake.objects.filter(
+        **_scope_filter(scope),
+        is_drill=False,
+        received_at__gte=period.start,
+        received_at__lt=period.end,
+    ).select_related("center", "incident")
+    calendars: dict[int, Calendar] = {}
+    taken = reentered = on_time = late = pending = 0
+    for intake in intakes.iterator(chunk_size=2000):
+        taken += 1
+        calendar = calendars.setdefault(intake.center_id, Calendar.for_center(intake.center))
+        due = reentry_due(intake, calendar)
+        if intake.reentered_at is None:
+            pending += 1
+            continue
+        reentered += 1
+        if due is None or timezone.localtime(intake.reentered_at).date() <= due:
+            on_time += 1
+        else:
+            late += 1
+    return {
+        "taken": taken,
+        "reentered": reentered,
+        "reentered_on_time": on_time,
+        "reentered_late": late,
+        "pending": pending,
+    }
+
+
+def drill_figures(scope: Scope, period: Period) -> dict:
+    """Drills held in the period, and the reaction times measured during them."""
+    from django.db.models import Avg
+
+    from ungcuu.readiness.models import Drill, DrillStatus
+
+    drills = Drill.objects.filter(
+        **_scope_filter(scope),
+        status=DrillStatus.DONE,
+        started_at__gte=period.start,
+        started_at__lt=period.end,
+    )
+    figures = drills.aggregate(
+        held=Count("id"),
+        report=Avg("minutes_to_report"),
+        ack=Avg("minutes_to_ack"),
+        paper=Avg("minutes_to_paper"),
+    )
+    return {
+        "held": figures["held"],
+        "minutes_to_report": _round(figures["report"]),
+        "minutes_to_ack": _round(figures["ack"]),
+        "minutes_to_paper": _round(figures["paper"]),
+    }
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _hours(minutes: float) -> str:

@@ -23,7 +23,7 @@ def test_json_gives_the_figures_of_the_documents(quarter_a, leader_a):
     assert body["total"] == 5
     assert body["by_tier"] == {"simple": 3, "complex": 2}
     assert body["mttr"] == {"count": 5, "median": 30.0, "p90": 240.0}
-    assert body["paper_intake"] is None
+    assert body["paper_intake"]["taken"] == 0  # no outage of the quarter went to paper
     assert body["date_from"] == "2026-01-01" and body["date_to"] == "2026-03-31"
 
 

@@ -114,7 +114,7 @@ def test_quarterly_docx_and_xlsx_show_the_database_figures(quarter_a, center_a):
     assert summary["Tổng thời gian gián đoạn (phút)"] == "507"
     assert summary["Thời gian nhận tin – trung vị (phút)"] == "10"
     assert summary["Thời gian nhận tin – 90% sự cố trong vòng (phút)"] == "32"
-    assert summary["Hồ sơ tiếp nhận bằng giấy"] == "chưa có số liệu"
+    assert summary["Hồ sơ tiếp nhận bằng giấy"] == "0"
     by_type = {
         row.cells[0].text: row.cells[2].text for row in _table_after(doc, "Loại sự cố").rows[1:]
     }
