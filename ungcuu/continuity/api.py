@@ -82,7 +82,7 @@ class ReentryOut(PaperIntakeOut):
 def _incident(value, center) -> Incident | None:
     if value in (None, ""):
         return None
-    if not str(value).isdigit():
+    if not (str(value).isascii() and str(value).isdecimal()):
         raise ServiceError("Mã sự cố không hợp lệ.", field="incident")
     incident = Incident.objects.filter(pk=int(value), center=center).first()
     if incident is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ungcuu.continuity.models import BoardNotice, ReturnPlace
@@ -17,10 +16,6 @@ COMMON_DOCUMENTS = [
     _("Giấy ủy quyền (nếu nộp thay)"),
     _("Giấy tờ gốc để đối chiếu"),
 ]
-
-
-def local_now_minutes() -> str:
-    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
 class IntakeForm(forms.Form):
@@ -85,7 +80,7 @@ class IntakeForm(forms.Form):
     received_at = forms.CharField(
         label=_("Thời điểm nhận"),
         required=False,
-        initial=local_now_minutes,
+        help_text=_("Để trống: tính là lúc bấm “Ghi hồ sơ”."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     return_place = forms.ChoiceField(

@@ -77,7 +77,10 @@ class BoardState:
 def board_state(center: Center) -> BoardState:
     incidents = list(
         Incident.objects.filter(
-            center=center, status__in=OPEN_STATUSES, impact__in=["stopped", "partial"]
+            center=center,
+            status__in=OPEN_STATUSES,
+            impact__in=["stopped", "partial"],
+            is_drill=False,  # a drill is not shown to citizens as a real outage
         )
         .select_related("incident_type")
         .order_by("started_at")

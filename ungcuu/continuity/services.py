@@ -67,7 +67,10 @@ def _phone(value) -> str:
 def _received_at(value, now: datetime) -> datetime:
     if value in (None, ""):
         return now
-    moment = parse_datetime(value) if isinstance(value, str) else value
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else value
+    except ValueError:  # well formed but impossible, e.g. 30/02
+        moment = None
     if not isinstance(moment, datetime):
         raise ServiceError("Thời điểm nhận không hợp lệ.", field="received_at")
     if timezone.is_naive(moment):

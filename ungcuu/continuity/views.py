@@ -71,7 +71,9 @@ def intake_new(request):
                 incident = next((i for i in open_incidents if str(i.pk) == incident_choice), None)
                 if incident is None:
                     incident = Incident.objects.filter(
-                        pk=incident_choice if incident_choice.isdigit() else 0,
+                        pk=incident_choice
+                        if incident_choice.isascii() and incident_choice.isdecimal()
+                        else 0,
                         center=center,
                     ).first()
             try:
@@ -163,7 +165,8 @@ def reentry(request):
     """Paper dossiers still to enter into the one-stop software, oldest first."""
     user = request.user
     if request.method == "POST":
-        intake = _intake_get(user, int(request.POST.get("intake") or 0))
+        raw = request.POST.get("intake") or ""
+        intake = _intake_get(user, int(raw) if raw.isascii() and raw.isdecimal() else 0)
         form = ReentryForm(request.POST)
         if form.is_valid():
             try:

@@ -36,6 +36,17 @@ COLUMNS = [
 ]
 
 
+def plain_text(sheet, row: list) -> list:
+    """The row with any text that Excel would run as a formula ("=…") kept as text: what
+    a reporter typed must never execute on the reader's computer."""
+    for position, value in enumerate(row):
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            row[position] = cell
+    return row
+
+
 def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
@@ -81,12 +92,12 @@ def logbook_xlsx(incidents: Iterable[Incident], *, title: str) -> bytes:
         header.append(cell)
     sheet.append(header)
     for index, incident in enumerate(incidents, start=1):
-        row = []
-        for value in logbook_row(index, incident):
-            cell = WriteOnlyCell(sheet, value=value)
+        row = plain_text(sheet, logbook_row(index, incident))
+        for position, value in enumerate(row):
             if hasattr(value, "hour"):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD/MM/YYYY HH:MM"
-            row.append(cell)
+                row[position] = cell
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

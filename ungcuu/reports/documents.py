@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from ungcuu.catalog.models import Tier
 from ungcuu.incidents.exports import COLUMNS as LOG_COLUMNS
+from ungcuu.incidents.exports import plain_text
 from ungcuu.incidents.models import Impact, Status
 from ungcuu.reports import charts, layout
 from ungcuu.reports.periods import Period
@@ -359,7 +360,7 @@ def _sheet(workbook, name: str, heading: str, header: list[str], rows, widths):
     sheet.append(_bold(sheet, [heading], size=13))
     sheet.append(_bold(sheet, header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(plain_text(sheet, list(row)))
     return sheet
 
 
@@ -517,7 +518,7 @@ def quarterly_xlsx(
                 cell = WriteOnlyCell(sheet, value=row[position])
                 cell.number_format = "DD/MM/YYYY HH:MM"
                 row[position] = cell
-        sheet.append(row)
+        sheet.append(plain_text(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -58,14 +58,17 @@ def _roman(n: int) -> str:
     return {1: "I", 2: "II", 3: "III", 4: "IV"}[n]
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 def quarter(year: int, number: int, kind: str | None = None) -> Period:
     """Quarter ``number`` of ``year``; the statistical one runs from the 15th of the month
     before the quarter to the 14th of its last month (Q1 2026: 15/12/2025 – 14/03/2026)."""
     kind = kind or settings.REPORT_PERIOD
     if not 1 <= number <= 4:
         raise ServiceError("Quý phải là 1, 2, 3 hoặc 4.", field="quarter")
-    if not 2000 <= year <= 2100:
-        raise ServiceError("Năm không hợp lệ.", field="year")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ServiceError(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.", field="year")
     first_month = 3 * (number - 1) + 1
     last_month = first_month + 2
     if kind == STATISTICAL:
@@ -105,6 +108,9 @@ def previous_quarter(period: Period) -> Period:
 
 
 def date_range(first: date, last: date) -> Period:
+    for day, field in ((first, "date_from"), (last, "date_to")):
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ServiceError(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.", field=field)
     if last < first:
         raise ServiceError("Ngày kết thúc phải sau ngày bắt đầu.", field="date_to")
     if (last - first).days > MAX_RANGE_DAYS:

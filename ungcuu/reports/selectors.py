@@ -92,7 +92,7 @@ def report_scope(user: User, *, center: str | None = None, province: str | None 
         return Scope(center=found)
     if province:
         lookup = Q(codename=province)
-        if province.isdigit():
+        if province.isascii() and province.isdecimal():
             lookup |= Q(code=int(province))
         found = Province.objects.filter(lookup).first()
         if found is None or not may_see_province(user, found):

@@ -186,3 +186,9 @@ def test_a_form_posted_as_text_by_the_offline_queue_is_accepted(staff_a):
     saved = PaperIntake.objects.get()
     assert saved.copies == 2 and saved.needs_db_check and len(saved.documents) == 2
     assert timezone.localtime(saved.received_at).strftime("%H:%M") == local.strftime("%H:%M")
+
+
+def test_an_incident_id_that_is_not_a_plain_number_is_refused(staff_a):
+    response = post(api_client(staff_a), intake_body(staff_a.center, incident="²"))
+
+    assert response.status_code == 400 and "incident" in response.json()["errors"]

@@ -251,3 +251,30 @@ def test_blank_forms_print_pack(staff_a):
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in page
     assert "SỔ THEO DÕI HỒ SƠ TIẾP NHẬN TẠM" in page
     assert "BIÊN BẢN" in page and "CHỦ TỌA" in page
+
+
+def test_a_drill_is_never_shown_to_citizens_as_an_outage(staff_a, outage):
+    outage.is_drill = True
+    outage.save()
+
+    assert "Hệ thống đang hoạt động bình thường" in Client().get("/board/bachngoc/").text
+
+
+def test_odd_input_is_answered_never_a_server_error(staff_a):
+    client = logged_in(staff_a)
+
+    impossible = client.post("/paper/new/", form(staff_a.center, received_at="2026-02-30T10:00"))
+    not_a_number = client.post("/paper/reentry/", {"intake": "abc", "dossier_code": "X"})
+    superscript = client.post("/paper/new/", form(staff_a.center, incident="²"))
+
+    assert impossible.status_code == 200 and "Thời điểm nhận không hợp lệ" in impossible.text
+    assert not_a_number.status_code == 404
+    assert superscript.status_code == 302  # recorded without an incident
+    assert PaperIntake.objects.count() == 1
+
+
+def test_the_time_of_receipt_left_empty_is_the_moment_of_recording(staff_a):
+    before = timezone.now()
+    logged_in(staff_a).post("/paper/new/", form(staff_a.center, received_at=""))
+
+    assert PaperIntake.objects.get().received_at >= before.replace(microsecond=0)

@@ -57,9 +57,11 @@ def test_dossiers_taken_during_a_drill_are_drill_records_and_never_reminded(
         scenario=IncidentType.objects.get(code="software-down"),
         scheduled_at=timezone.now() + timedelta(minutes=1),
     )
-    drill_start(actor=director_a, drill=drill, now=timezone.now() - timedelta(days=7))
+    drill_start(actor=director_a, drill=drill, now=timezone.now() - timedelta(minutes=30))
 
-    intake = take(staff_a, timezone.now() - timedelta(days=6))
+    intake = take(staff_a, timezone.now() - timedelta(minutes=10))
 
     assert intake.is_drill
-    assert services.reentry_reminders() == 0
+    # A week on, its re-entry is long overdue, and still nobody is reminded of it.
+    assert services.reentry_due(intake) < timezone.localdate() + timedelta(days=7)
+    assert services.reentry_reminders(now=timezone.now() + timedelta(days=7)) == 0

@@ -223,3 +223,16 @@ def test_the_selector_and_the_export_agree_for_a_province_user(province_user, bo
     expected = logbook(province_user, LogbookFilter(type="printer-paper"))
     assert exported == [incident.number for incident in expected]
     assert set(exported) == {book["paper"].number, book["other"].number}
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_export(staff_a, book):
+    type(book["paper"]).objects.filter(pk=book["paper"].pk).update(
+        description='=HYPERLINK("http://example.invalid","Bấm vào đây")'
+    )
+    response = logged_in(staff_a).get("/logbook/export.xlsx", {"type": "printer-paper"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[1]]
+    cell = rows[2][header.index("Mô tả")]
+
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"

@@ -77,6 +77,9 @@ def test_bad_period_is_a_clear_400(leader_a):
     assert answer.status_code == 400
     assert "Ngày không hợp lệ" in answer.json()["detail"]
     assert client.get(URL, {"format": "pdf"}).status_code == 422
+    answer = client.get(URL, {"date_from": "2026-01-01", "date_to": "9999-12-31"})
+    assert answer.status_code == 400 and "Năm phải từ 2000 đến 2100" in answer.json()["detail"]
+    assert client.get(URL, {"province": "²", "year": 2026, "quarter": 1}).status_code in (400, 404)
 
 
 def test_anonymous_gets_401(quarter_a):

@@ -118,7 +118,9 @@
   function putRecord(record) { return store("readwrite", function (s) { return s.put(record); }); }
   function deleteRecord(uuid) { return store("readwrite", function (s) { return s.delete(uuid); }); }
 
-  function mine(record) { return !USER || record.owner === USER; }
+  // Records are shown and sent only to the person who entered them: never on a page
+  // without a signed-in user (the login page at a shared desk).
+  function mine(record) { return !!USER && record.owner === USER; }
 
   // --- Client UUIDs ------------------------------------------------------------------------
 
@@ -136,14 +138,41 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
+  // Each UUID already sent or kept, with what the form held then: the same data again is a
+  // replay (the server answers with the record it has); other data needs a new UUID.
   function usedUuids() {
-    try { return JSON.parse(localStorage.getItem(USED_KEY) || "[]"); } catch (e) { return []; }
+    try {
+      var list = JSON.parse(localStorage.getItem(USED_KEY) || "[]");
+      return list.map(function (entry) { return Array.isArray(entry) ? entry : [entry, null]; });
+    } catch (e) { return []; }
   }
-  function markUsed(uuid) {
+  function usedWith(uuid) {
+    var found = usedUuids().filter(function (entry) { return entry[0] === uuid; })[0];
+    return found ? found : null;
+  }
+  function markUsed(uuid, fingerprint) {
     if (!uuid) { return; }
-    var list = usedUuids().filter(function (u) { return u !== uuid; });
-    list.push(uuid);
+    var list = usedUuids().filter(function (entry) { return entry[0] !== uuid; });
+    list.push([uuid, fingerprint || null]);
     try { localStorage.setItem(USED_KEY, JSON.stringify(list.slice(-300))); } catch (e) { /* full */ }
+  }
+  function fingerprint(form) {
+    var payload = collect(form).payload;
+    delete payload.client_uuid;
+    Object.keys(payload).forEach(function (k) {
+      // The moment of recording is filled in when read: it is not part of what was typed.
+      if (typeof payload[k] === "string" && /^\d{4}-\d{2}-\d{2}T.*Z$/.test(payload[k])) { delete payload[k]; }
+    });
+    return JSON.stringify(payload, Object.keys(payload).sort());
+  }
+  // A UUID already used for other data (another tab from the same cached page, a form
+  // filled again after going back) must not be sent again: it would return the first record.
+  function uuidFor(form) {
+    var input = uuidInput(form);
+    if (!input) { return newUuid(); }
+    var used = input.value ? usedWith(input.value) : null;
+    if (!input.value || (used && used[1] !== fingerprint(form))) { input.value = newUuid(); }
+    return input.value;
   }
 
   function uuidInput(form) { return form.querySelector('input[name="client_uuid"]'); }
@@ -152,7 +181,9 @@
   // already sent or kept, the next record needs a fresh one or it would replace nothing.
   function freshUuid(form) {
     var input = uuidInput(form);
-    if (input && (!input.value || usedUuids().indexOf(input.value) !== -1)) { input.value = newUuid(); }
+    if (input && (!input.value || usedWith(input.value))) {
+      if (!input.value || usedWith(input.value)[1] !== fingerprint(form)) { input.value = newUuid(); }
+    }
   }
 
   // --- Reading a form as the API expects it -------------------------------------------
@@ -277,7 +308,7 @@
 
   function keep(form) {
     var input = uuidInput(form);
-    var uuid = input && input.value ? input.value : newUuid();
+    var uuid = uuidFor(form);
     var read = collect(form);
     read.payload.client_uuid = uuid;
     var record = {
@@ -294,7 +325,7 @@
       errors: {}
     };
     return putRecord(record).then(function () {
-      markUsed(uuid);
+      markUsed(uuid, fingerprint(form));
       form.reset();
       if (input) { input.value = newUuid(); }
       var lines = [t("saved"), (record.summary ? record.summary + ". " : "") + t("savedMore")];
@@ -320,8 +351,7 @@
     }
     if (!form.matches || !form.matches("form[data-offline-api]")) { return; }
     if (form.getAttribute("data-offline-pass") === "1") {
-      var sent = uuidInput(form);
-      if (sent) { markUsed(sent.value); }
+      markUsed(uuidFor(form), fingerprint(form));
       return;  // the server is there: the ordinary page flow
     }
     event.preventDefault();
@@ -377,6 +407,16 @@
         return deleteRecord(record.client_uuid).then(function () { return true; });
       }
       if (response.status === 401) { note = t("needLogin"); return false; }
+      if (response.status === 403) {
+        // A stale CSRF token is not the record's fault: keep it and ask for a reload.
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (/CSRF/i.test((body && body.detail) || "")) { note = t("needLogin"); return false; }
+          record.state = "error";
+          record.error = (body && body.detail) || "403";
+          record.errors = {};
+          return putRecord(record).then(function () { return true; });
+        });
+      }
       if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           record.state = "error";
@@ -385,9 +425,10 @@
           return putRecord(record).then(function () { return true; });
         });
       }
+      // A server error on this record must not hold back the ones after it.
       failures += 1;
       note = t("retryLater");
-      return false;
+      return true;
     }, function () {
       failures += 1;
       note = t("retryLater");

@@ -84,6 +84,11 @@ function networkFirst(event) {
   var saved = null;
   var network = fetch(request).then(function (response) {
     if (cacheable(response)) { saved = keepPage(key, response.clone()); }
+    // A proxy in front of a stopped server answers 502/503/504: the copy on the device
+    // serves better than its error page.
+    if (response.status >= 500) {
+      return cachedPage(key).then(function (cached) { return cached || response; });
+    }
     return response;
   });
   event.waitUntil(network.then(function () { return saved; }).catch(function () {}));
