@@ -286,3 +286,35 @@ def test_on_a_link_that_hangs_the_form_opens_from_the_phone(page, login, js_erro
     for route in hanging:
         route.abort("timedout")
     assert js_errors == []
+
+
+def test_two_tabs_of_the_same_cached_form_keep_two_dossiers(page, login, js_errors, staff_a):
+    login(staff_a)
+    _wait_for_worker(page)
+    page.goto("/paper/new/")
+    _wait_cached(page, "/paper/new/")
+    _go_offline(page)
+    page.reload()
+    second = page.context.new_page()
+    second.goto("/paper/new/")
+    shared = page.locator("input[name=client_uuid]").input_value()
+    assert second.locator("input[name=client_uuid]").input_value() == shared
+
+    for tab, name in ((page, "Đinh Thị Thu"), (second, "Lò Văn Páo")):
+        tab.get_by_label("Họ và tên người nộp").fill(name)
+        tab.get_by_label("Số CCCD (12 chữ số)").fill("014190001234")
+        tab.get_by_label("Thủ tục", exact=True).fill("Đăng ký khai sinh")
+        tab.get_by_label("Thời hạn giải quyết (ngày làm việc)").fill("1")
+        tab.get_by_role("button", name="Ghi hồ sơ và in phiếu hẹn").tap()
+        expect(tab.locator(".offline-status")).to_contain_text(name)
+    expect(second.locator("#offline-queue")).to_contain_text("Có 2 bản ghi đang chờ đồng bộ")
+
+    _go_online(page)
+    page.reload()
+
+    expect(page.locator("#offline-queue")).to_be_hidden()
+    assert sorted(PaperIntake.objects.values_list("citizen_name", flat=True)) == [
+        "Lò Văn Páo",
+        "Đinh Thị Thu",
+    ]
+    assert js_errors == []
