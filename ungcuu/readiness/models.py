@@ -102,6 +102,15 @@ class DailyCheck(models.Model):
         return f"{self.center.short_name} – {self.day:%d/%m/%Y}"
 
 
+class CheckSubmission(models.Model):
+    """Every ``client_uuid`` a check was recorded with, so that replaying an older one
+    (a phone back online) never overwrites a later check of the same day."""
+
+    client_uuid = models.UUIDField(unique=True, editable=False)
+    check_run = models.ForeignKey(DailyCheck, on_delete=models.CASCADE, related_name="submissions")
+    at = models.DateTimeField()
+
+
 class CheckResult(models.Model):
     check_run = models.ForeignKey(DailyCheck, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(CheckItem, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -19,6 +19,7 @@ from ungcuu.catalog.models import IncidentType
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.selectors import incident_get
 from ungcuu.org.models import Center, User
+from ungcuu.org.scope import centers_for
 from ungcuu.readiness import selectors, services
 from ungcuu.readiness.forms import (
     CertificateForm,
@@ -141,16 +142,24 @@ def check_items(request):
     if request.method == "POST":
         item = None
         if request.POST.get("item"):
-            item = CheckItem.objects.filter(center=center, pk=request.POST["item"]).first()
+            raw = request.POST["item"].strip()
+            item = (
+                CheckItem.objects.filter(center=center, pk=int(raw)).first()
+                if raw.isdecimal() and len(raw) < 10
+                else None
+            )
             if item is None:
                 raise Http404
         code = request.POST.get("type") or ""
+        incident_type = IncidentType.objects.active().filter(code=code).first() if code else None
         try:
+            if code and incident_type is None:
+                raise ServiceError("Loại sự cố không có hoặc đã ngừng dùng.", field="type")
             services.check_item_save(
                 actor=request.user,
                 center=center,
                 label=request.POST.get("label", ""),
-                incident_type=IncidentType.objects.filter(code=code).first() if code else None,
+                incident_type=incident_type,
                 is_active=request.POST.get("is_active") == "1",
                 item=item,
             )
@@ -242,12 +251,13 @@ def supply_edit(request, pk: int):
 @login_required
 def supply(request, pk: int):
     item = selectors.supply_get(request.user, pk)
-    others = [
-        c
-        for c in Center.objects.filter(province_id=item.center.province_id).exclude(
-            pk=item.center_id
-        )
-    ]
+    # Only the centers the user may act on (province, admin): a center's own keeper
+    # cannot put stock into another center's books.
+    others = list(
+        centers_for(request.user)
+        .filter(province_id=item.center.province_id)
+        .exclude(pk=item.center_id)
+    )
     status = 200
     if request.method == "POST":
         form = MovementForm(request.POST, centers=others)
@@ -345,10 +355,11 @@ def equipment_item(request, pk: int):
     links = item.incident_links.select_related("incident__incident_type").order_by(
         "-incident__started_at"
     )
+    real = sum(1 for link in links if not link.incident.is_drill)  # drills never count
     return render(
         request,
         "readiness/equipment_item.html",
-        _base(request, item.center, item=item, links=links),
+        _base(request, item.center, item=item, links=links, real_count=real),
     )
 
 
@@ -514,10 +525,11 @@ def certificate(request, pk: int):
 @require_GET
 def drills(request):
     center = _center(request)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    this_year = timezone.localdate().year
+    raw = (request.GET.get("year") or "").strip()
+    year = int(raw) if raw.isdecimal() and len(raw) == 4 else this_year
+    if not 2000 <= year <= 9998:  # year ± 1 stays a valid date for the links
+        year = this_year
     rows = selectors.drills_for(request.user).filter(center=center, scheduled_at__year=year)
     return render(
         request,

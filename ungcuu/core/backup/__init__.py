@@ -1,6 +1,6 @@
 """Backups of the database and the uploaded files, in one archive with a manifest.
 
-An archive (``ungcuu-backup-YYYYMMDD-HHMMSS.tar.gz``) holds:
+An archive (``ungcuu-backup-YYYYMMDD-HHMMSS.tar.gz``, local time) holds:
 
 - ``manifest.json``: format version, database engine, when it was made (UTC), the
   number of rows of every model and the checksum of the database copy;
@@ -33,6 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from ungcuu.core.backup.database import (
     DB_FILES,
@@ -90,8 +91,13 @@ class Restored:
 # --- Archives
 
 
+def _local_stamp(now: datetime) -> str:
+    """Archives are named by the local time (Asia/Ho_Chi_Minh), as an officer reads it."""
+    return timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
+
+
 def _archive_name(directory: Path, now: datetime) -> Path:
-    stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = _local_stamp(now)
     path = directory / f"{PREFIX}{stamp}{SUFFIX}"
     number = 1
     while path.exists():
@@ -221,6 +227,7 @@ def backup_open(path: Path | str) -> Iterator[tuple[dict, Path]]:
                 f"nhưng hệ thống đang dùng {ENGINE_NAMES[current]}: không khôi phục được. "
                 "Hãy khôi phục trên hệ thống cùng loại cơ sở dữ liệu."
             )
+        _known_migrations(manifest.get("migrations") or {})
         db_file = folder / Path(db_name).name
         if not db_file.is_file() or sha256_of(db_file) != checksum:
             raise ServiceError(
@@ -228,6 +235,23 @@ def backup_open(path: Path | str) -> Iterator[tuple[dict, Path]]:
                 "hỏng, hãy dùng bản khác."
             )
         yield manifest, folder
+
+
+def _known_migrations(recorded) -> None:
+    """A backup made by newer code (a migration this code does not have) is refused:
+    restoring it would leave tables this version cannot read."""
+    from django.db.migrations.loader import MigrationLoader
+
+    if not isinstance(recorded, dict):
+        return
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    unknown = sorted(f"{app}.{name}" for app, name in recorded.items() if (app, name) not in known)
+    if unknown:
+        raise ServiceError(
+            "Bản sao lưu này được tạo bởi phiên bản UngCuu mới hơn (có thay đổi cơ sở dữ liệu "
+            f"chưa có ở phiên bản này: {', '.join(unknown[:5])}): hãy cập nhật UngCuu trước "
+            "khi khôi phục."
+        )
 
 
 def _replace_uploads(unpacked: Path) -> None:
@@ -264,7 +288,7 @@ def backup_restore(
         if safety_copy:
             directory = Path(settings.BACKUP_DIR)
             directory.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            stamp = _local_stamp(datetime.now(UTC))
             saved = backup_create(path=directory / f"{SAFETY_PREFIX}{stamp}{SUFFIX}").path
         db_file = folder / Path(manifest["database"]["file"]).name
         database_restore(manifest["engine"], db_file)

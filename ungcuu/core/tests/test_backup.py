@@ -9,7 +9,7 @@ import io
 import json
 import shutil
 import tarfile
-from datetime import datetime
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 from PIL import Image
 
 from ungcuu.core import backup
@@ -117,6 +118,30 @@ def test_backup_into_a_folder_names_the_file_by_date(history, tmp_path):
     assert made.rows == sum(model_counts().values())
 
 
+def test_archives_are_named_by_local_time(db, tmp_path):
+    # 19:30 UTC on 22/11 is 02:30 on 23/11 in Việt Nam.
+    evening = datetime(2026, 11, 22, 19, 30, tzinfo=UTC)
+    made = backup_create(path=tmp_path, now=evening)
+    assert made.path.name == "ungcuu-backup-20261123-023000.tar.gz"
+    assert made.manifest["created_at"] == "2026-11-22T19:30:00+00:00"  # the manifest stays UTC
+
+
+def test_restore_refuses_a_backup_made_by_a_newer_version(history, tmp_path):
+    made = backup_create(path=tmp_path / "a.tar.gz")
+
+    def newer(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["readiness"] = "9999_from_the_future"
+        return json.dumps(manifest).encode()
+
+    _rewrite(made.path, tmp_path / "b.tar.gz", newer)
+    Incident.objects.all().delete()
+    _refused(tmp_path / "b.tar.gz", "phiên bản UngCuu mới hơn")
+    assert Incident.objects.count() == 0
+
+
 def _rewrite(archive: Path, target: Path, change) -> None:
     """Copy an archive, letting ``change(name, data)`` alter a member's bytes."""
     with tarfile.open(archive) as src, tarfile.open(target, "w:gz") as dst:
@@ -199,8 +224,12 @@ def test_restore_asks_before_replacing_anything(history, tmp_path, monkeypatch):
     assert Incident.objects.count() == 0
 
     monkeypatch.setattr("builtins.input", lambda prompt: "Có")
-    restore(made.path)
+    said = restore(made.path)
     assert Incident.objects.count() == 2
+    created = datetime.fromisoformat(made.manifest["created_at"])
+    local = timezone.localtime(created)
+    assert f"{local:%H:%M:%S ngày %d/%m/%Y} (giờ Việt Nam)" in said
+    assert "UTC" not in said
 
 
 def _touch(folder: Path, name: str) -> Path:

@@ -11,7 +11,13 @@ from django.utils import timezone
 from ungcuu.catalog.models import IncidentType
 from ungcuu.core.errors import ServiceError
 from ungcuu.org.models import Center, User
-from ungcuu.readiness.models import CheckItem, CheckResult, DailyCheck, ReadinessPolicy
+from ungcuu.readiness.models import (
+    CheckItem,
+    CheckResult,
+    CheckSubmission,
+    DailyCheck,
+    ReadinessPolicy,
+)
 from ungcuu.readiness.services.common import (
     client_uuid as _client_uuid,
 )
@@ -71,12 +77,13 @@ def check_record(
     """Record today's check: the ticked items passed, the others failed.
 
     One check per center per day: a second one the same day replaces the results
-    (the later look is the true state); replaying a ``client_uuid`` changes nothing."""
+    (the later look is the true state); replaying any ``client_uuid`` already applied,
+    even one a later check replaced, changes nothing and returns the day's check."""
     require(is_checker(actor))
     require_center(actor, center)
     now = now or timezone.now()
     key = _client_uuid(client_uuid)
-    existing = DailyCheck.objects.filter(client_uuid=key).first()
+    existing = _submitted(key)
     if existing is not None:
         if existing.center_id != center.pk:
             raise ServiceError("Mã client_uuid này đã được dùng.", status=409, field="client_uuid")
@@ -108,8 +115,21 @@ def check_record(
             )
             run.faults = len(known - chosen)
             run.save()
+            CheckSubmission.objects.create(client_uuid=key, check_run=run, at=now)
     except IntegrityError:  # the same replay raced itself
-        return DailyCheck.objects.get(client_uuid=key)
+        existing = _submitted(key)
+        if existing is None:
+            raise
+        return existing
+    return run
+
+
+def _submitted(key) -> DailyCheck | None:
+    """The check a ``client_uuid`` was already applied to (the latest or an earlier one)."""
+    run = DailyCheck.objects.filter(client_uuid=key).first()
+    if run is None:
+        sub = CheckSubmission.objects.filter(client_uuid=key).select_related("check_run").first()
+        run = sub.check_run if sub else None
     return run
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,12 +18,22 @@ from ungcuu.readiness.services.common import (
 )
 from ungcuu.readiness.services.common import is_keeper, require, require_center, text
 
+# A drill someone forgot to end stops marking incidents as drill records after this
+# long: a real incident the next morning must never be taken for a drill.
+DRILL_MAX_DURATION = timedelta(hours=8)
+
 
 def drill_running(center: Center | int, at: datetime) -> Drill | None:
-    """The drill running at a center at that moment, if any."""
+    """The drill running at a center at that moment, if any: started at most
+    ``DRILL_MAX_DURATION`` (8 hours) before and not ended yet."""
     center_id = center if isinstance(center, int) else center.pk
     return (
-        Drill.objects.filter(center_id=center_id, status=DrillStatus.RUNNING, started_at__lte=at)
+        Drill.objects.filter(
+            center_id=center_id,
+            status=DrillStatus.RUNNING,
+            started_at__lte=at,
+            started_at__gt=at - DRILL_MAX_DURATION,
+        )
         .order_by("-started_at")
         .first()
     )
@@ -80,12 +90,17 @@ def drill_start(*, actor: User, drill: Drill, now: datetime | None = None) -> Dr
     """From now until the drill ends, incidents reported at the center are drill records."""
     require(is_keeper(actor))
     require_center(actor, drill.center)
-    if drill.status != DrillStatus.PLANNED:
-        raise ServiceError("Chỉ bắt đầu được buổi diễn tập đã lên lịch.", status=409)
-    if Drill.objects.filter(center=drill.center, status=DrillStatus.RUNNING).exists():
-        raise ServiceError("Trung tâm đang có một buổi diễn tập khác.", status=409)
-    drill.status, drill.started_at = DrillStatus.RUNNING, now or timezone.now()
-    drill.save(update_fields=["status", "started_at"])
+    with transaction.atomic():
+        # The center's row is the lock: two drills started at once cannot both run.
+        Center.objects.select_for_update().filter(pk=drill.center_id).values_list("pk").first()
+        locked = Drill.objects.select_for_update().get(pk=drill.pk)
+        if locked.status != DrillStatus.PLANNED:
+            raise ServiceError("Chỉ bắt đầu được buổi diễn tập đã lên lịch.", status=409)
+        if Drill.objects.filter(center=drill.center_id, status=DrillStatus.RUNNING).exists():
+            raise ServiceError("Trung tâm đang có một buổi diễn tập khác.", status=409)
+        locked.status, locked.started_at = DrillStatus.RUNNING, now or timezone.now()
+        locked.save(update_fields=["status", "started_at"])
+    drill.status, drill.started_at = locked.status, locked.started_at
     return drill
 
 

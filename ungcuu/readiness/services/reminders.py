@@ -43,6 +43,11 @@ def _people(center: Center, roles) -> list[User]:
     return list(User.objects.filter(center=center, role__in=list(roles), is_active=True))
 
 
+def _here(person: User | None, center: Center) -> bool:
+    """Still an active officer of this center (not deactivated, not moved elsewhere)."""
+    return bool(person is not None and person.is_active and person.center_id == center.pk)
+
+
 def _link(name: str, *args) -> str:
     return reverse(name, args=args)
 
@@ -90,15 +95,20 @@ def center_reminders(center: Center, now: datetime | None = None) -> list[Remind
                 ),
                 url=_link("readiness:supply", item.pk),
                 urgent=item.stock == 0,
-                people=[item.assignee] if item.assignee_id else it_people,
+                people=[item.assignee] if _here(item.assignee, center) else it_people,
             )
         )
 
-    for cert in Certificate.objects.filter(center=center).exclude(status=CertStatus.REVOKED):
+    for cert in (
+        Certificate.objects.filter(center=center)
+        .exclude(status=CertStatus.REVOKED)
+        .select_related("holder")
+    ):
         level = warning_level(cert, today)
         if level is None:
             continue
         left = cert.days_left(today)
+        holder = [cert.holder] if _here(cert.holder, center) else []
         when = "đã hết hạn" if left < 0 else f"còn {left} ngày (hết hạn {_when(cert.valid_to)})"
         found.append(
             Reminder(
@@ -111,7 +121,7 @@ def center_reminders(center: Center, now: datetime | None = None) -> list[Remind
                 ),
                 url=_link("readiness:certificate", cert.pk),
                 urgent=level <= 7,
-                people=list({p.pk: p for p in [cert.holder, *it_people]}.values()),
+                people=list({p.pk: p for p in [*holder, *it_people]}.values()),
             )
         )
 
@@ -134,11 +144,15 @@ def center_reminders(center: Center, now: datetime | None = None) -> list[Remind
     return found
 
 
-def password_reminder(person: User, now: datetime | None = None) -> Reminder | None:
-    """Seed 000 1.2.3: remind each officer to change passwords every N days."""
+def password_reminder(
+    person: User, now: datetime | None = None, *, days: int | None = None
+) -> Reminder | None:
+    """Seed 000 1.2.3: remind each officer to change passwords every N days
+    (``days``: the center's setting, when the caller already has it)."""
     if not person.center_id:
         return None
-    days = policy_for(person.center).password_days
+    if days is None:
+        days = policy_for(person.center).password_days
     if not days:
         return None
     today = timezone.localtime(now or timezone.now()).date()
@@ -166,8 +180,9 @@ def reminders_send(*, now: datetime | None = None) -> int:
     for center in Center.objects.all():
         for reminder in center_reminders(center, now):
             queued += _send(reminder)
+        days = policy_for(center).password_days  # once per center, not per officer
         for person in User.objects.filter(center=center, is_active=True):
-            reminder = password_reminder(person, now)
+            reminder = password_reminder(person, now, days=days)
             if reminder is not None:
                 queued += _send(reminder)
     return queued

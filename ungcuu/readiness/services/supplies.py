@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.org.models import Center, User
+from ungcuu.org.scope import centers_for
 from ungcuu.readiness.models import MovementKind, StockMovement, SupplyItem, SupplyKind
 from ungcuu.readiness.services.common import (
     client_uuid as _client_uuid,
@@ -74,6 +75,80 @@ def _apply(item: SupplyItem, kind: str, qty: int, **fields) -> StockMovement:
     return movement
 
 
+def _replayed(existing: StockMovement, item: SupplyItem, kind: str, quantity_value):
+    """A replayed ``client_uuid`` returns its movement only if it is the same movement."""
+    try:
+        same_qty = int(str(quantity_value).strip()) == existing.quantity
+    except (TypeError, ValueError):
+        same_qty = False
+    if existing.item_id != item.pk or existing.kind != kind or not same_qty:
+        raise ServiceError(
+            "Mã client_uuid này đã được dùng cho một lần nhập/xuất khác.",
+            status=409,
+            field="client_uuid",
+        )
+    return existing
+
+
+def _enough(locked: SupplyItem, kind: str, qty: int) -> None:
+    if kind != MovementKind.RECEIVED and qty > locked.stock:
+        raise ServiceError(
+            f"Không đủ tồn kho: chỉ còn {locked.stock} {locked.unit}.", field="quantity"
+        )
+
+
+def _transfer(item, to_center, qty, key, now, actor, note) -> StockMovement:
+    """Move stock to another center. Both centers are locked first (lower id first), so
+    two transfers to the same center cannot each create its item, and two crossing
+    transfers wait for each other instead of deadlocking; then both items, lower id
+    first."""
+    list(
+        Center.objects.select_for_update()
+        .filter(pk__in=[item.center_id, to_center.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    target = (
+        SupplyItem.objects.filter(center=to_center, kind=item.kind, name=item.name)
+        .order_by("pk")
+        .first()
+    ) or SupplyItem.objects.create(
+        center=to_center,
+        kind=item.kind,
+        name=item.name,
+        unit=item.unit,
+        printer_model=item.printer_model,
+    )
+    locked = {
+        s.pk: s
+        for s in SupplyItem.objects.select_for_update()
+        .filter(pk__in=[item.pk, target.pk])
+        .order_by("pk")
+    }
+    source, target = locked[item.pk], locked[target.pk]
+    _enough(source, MovementKind.MOVED_OUT, qty)
+    movement = _apply(
+        source,
+        MovementKind.MOVED_OUT,
+        qty,
+        client_uuid=key,
+        at=now,
+        actor=actor,
+        note=note,
+        other_center=to_center,
+    )
+    _apply(
+        target,
+        MovementKind.MOVED_IN,
+        qty,
+        at=now,
+        actor=actor,
+        note=note,
+        other_center=source.center,
+    )
+    return movement
+
+
 def stock_move(
     *,
     actor: User,
@@ -87,15 +162,15 @@ def stock_move(
     now: datetime | None = None,
 ) -> StockMovement:
     """Record stock received, used or moved to another center. Stock never goes below
-    zero; replaying ``client_uuid`` returns the first movement."""
+    zero; replaying ``client_uuid`` returns the first movement (409 if that was a
+    different movement). Moving out needs the right to act on the receiving center
+    too; a drill incident uses no stock."""
     require_center(actor, item.center)
     require(is_keeper(actor) or (kind == MovementKind.USED and is_checker(actor)))
     key = _client_uuid(client_uuid)
-    existing = StockMovement.objects.filter(client_uuid=key).first()
+    existing = StockMovement.objects.filter(client_uuid=key).select_related("item").first()
     if existing is not None:
-        if existing.item.center_id != item.center_id:
-            raise ServiceError("Mã client_uuid này đã được dùng.", status=409, field="client_uuid")
-        return existing
+        return _replayed(existing, item, kind, quantity_value)
     if kind not in (MovementKind.RECEIVED, MovementKind.USED, MovementKind.MOVED_OUT):
         raise ServiceError("Loại nhập/xuất không hợp lệ.", field="kind")
     qty = quantity(quantity_value)
@@ -103,56 +178,47 @@ def stock_move(
     now = now or timezone.now()
     if incident is not None and incident.center_id != item.center_id:
         raise ServiceError("Sự cố không thuộc Trung tâm của vật tư.", field="incident")
-    target = None
+    if incident is not None and incident.is_drill:
+        # A drill uses no real stock and raises no real low-stock reminder.
+        raise ServiceError(
+            "Sự cố diễn tập không ghi vật tư đã dùng: tồn kho thật giữ nguyên.",
+            status=409,
+            field="incident",
+        )
     if kind == MovementKind.MOVED_OUT:
         if to_center is None or to_center.pk == item.center_id:
             raise ServiceError("Vui lòng chọn trung tâm nhận.", field="to_center")
         if to_center.province_id != item.center.province_id:
             raise ServiceError("Chỉ chuyển được cho trung tâm cùng tỉnh.", field="to_center")
+        if not centers_for(actor).filter(pk=to_center.pk).exists():
+            raise ServiceError(
+                "Tài khoản của bạn không được chuyển vật tư sang trung tâm này: "
+                "đề nghị Sở/tỉnh hoặc trung tâm nhận ghi nhận.",
+                status=403,
+                field="to_center",
+            )
     try:
         with transaction.atomic():
-            locked = SupplyItem.objects.select_for_update().get(pk=item.pk)
-            if kind != MovementKind.RECEIVED and qty > locked.stock:
-                raise ServiceError(
-                    f"Không đủ tồn kho: chỉ còn {locked.stock} {locked.unit}.", field="quantity"
-                )
-            movement = _apply(
-                locked,
-                kind,
-                qty,
-                client_uuid=key,
-                at=now,
-                actor=actor,
-                note=note,
-                incident=incident,
-                other_center=to_center,
-            )
             if kind == MovementKind.MOVED_OUT:
-                target = (
-                    SupplyItem.objects.select_for_update()
-                    .filter(center=to_center, kind=locked.kind, name=locked.name)
-                    .first()
-                ) or SupplyItem.objects.create(
-                    center=to_center,
-                    kind=locked.kind,
-                    name=locked.name,
-                    unit=locked.unit,
-                    printer_model=locked.printer_model,
-                )
-                _apply(
-                    target,
-                    MovementKind.MOVED_IN,
+                movement = _transfer(item, to_center, qty, key, now, actor, note)
+            else:
+                locked = SupplyItem.objects.select_for_update().get(pk=item.pk)
+                _enough(locked, kind, qty)
+                movement = _apply(
+                    locked,
+                    kind,
                     qty,
+                    client_uuid=key,
                     at=now,
                     actor=actor,
                     note=note,
-                    other_center=locked.center,
+                    incident=incident,
                 )
     except IntegrityError:
-        existing = StockMovement.objects.filter(client_uuid=key).first()
+        existing = StockMovement.objects.filter(client_uuid=key).select_related("item").first()
         if existing is None:
             raise
-        return existing
+        return _replayed(existing, item, kind, quantity_value)
     item.refresh_from_db(fields=["stock"])
     return movement
 

@@ -80,7 +80,10 @@ def readiness_incident(context, incident):
         "equipment": selectors.equipment_for(user)
         .filter(center=incident.center_id)
         .exclude(pk__in=[e.pk for e in linked]),
-        "supplies": services.supplies_for_incident(incident) if services.is_checker(user) else [],
+        # A drill uses no real stock: no form to record supplies on a drill incident.
+        "supplies": services.supplies_for_incident(incident)
+        if services.is_checker(user) and not incident.is_drill
+        else [],
         "used": incident.supply_movements.select_related("item"),
         "may_link": services.is_checker(user),
         "client_uuid": uuid.uuid4(),

@@ -164,3 +164,60 @@ def test_the_it_officer_edits_the_checklist(it_a, staff_a):
     assert client.post("/readiness/check/items/", {"label": " "}).status_code == 400
     assert logged_in(staff_a).get("/readiness/check/items/").status_code == 404
     assert len(services.checklist(it_a.center)) == 10
+
+
+def test_replaying_an_older_check_after_a_newer_one_changes_nothing(staff_a):
+    from datetime import timedelta
+
+    center = staff_a.center
+    first, second = uuid.uuid4(), uuid.uuid4()
+    services.check_record(
+        actor=staff_a, center=center, ok_items=[], client_uuid=first, now=MONDAY_0830
+    )
+    newer = services.check_record(
+        actor=staff_a,
+        center=center,
+        ok_items=[],
+        all_ok=True,
+        client_uuid=second,
+        now=MONDAY_0830 + timedelta(minutes=20),
+    )
+    assert newer.faults == 0
+    # The phone that sent the first check comes back online and sends it again.
+    again = services.check_record(
+        actor=staff_a,
+        center=center,
+        ok_items=[],
+        client_uuid=first,
+        now=MONDAY_0830 + timedelta(minutes=40),
+    )
+    assert again.pk == newer.pk
+    run = DailyCheck.objects.get(center=center)
+    assert run.faults == 0 and run.client_uuid == second
+    assert all(r.ok for r in run.results.all())
+
+
+def test_a_bad_item_number_on_the_checklist_form_is_not_a_server_error(it_a):
+    client = logged_in(it_a)
+    for bad in ["abc", "1.5", "99999999999999999999"]:
+        answer = client.post(
+            "/readiness/check/items/", {"item": bad, "label": "Máy scan", "is_active": "1"}
+        )
+        assert answer.status_code == 404
+    assert "Máy scan" not in [i.label for i in services.checklist(it_a.center)]
+
+
+def test_an_unknown_or_retired_incident_type_is_refused(it_a):
+    from ungcuu.catalog.models import IncidentType
+
+    IncidentType.objects.filter(code="qms").update(is_active=False)
+    client = logged_in(it_a)
+    for code in ["khong-co", "qms"]:
+        answer = client.post(
+            "/readiness/check/items/",
+            {"label": "Máy scan quầy 1 quét được", "type": code, "is_active": "1"},
+        )
+        assert answer.status_code == 400
+        assert "Loại sự cố không có hoặc đã ngừng dùng" in answer.content.decode()
+    labels = [i.label for i in services.checklist(it_a.center)]
+    assert "Máy scan quầy 1 quét được" not in labels

@@ -176,3 +176,47 @@ def test_open_drill_incidents_are_marked_and_not_counted_per_center(
     assert open_by_center(province_user) == []
     home = logged_in(staff_a).get("/").content.decode()
     assert '<span class="badge">DIỄN TẬP</span>' in home
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "99999999999999999999999", "-5", "abc"])
+def test_a_bad_year_on_the_drill_plan_shows_this_year(director_a, year):
+    answer = logged_in(director_a).get("/readiness/drills/", {"year": year})
+    assert answer.status_code == 200
+    assert answer.context["year"] == timezone.localdate().year
+
+
+def test_a_drill_left_running_does_not_turn_the_next_day_into_a_drill(director_a, staff_a, crash):
+    drill = services.drill_schedule(
+        actor=director_a,
+        center=director_a.center,
+        scenario=crash,
+        scheduled_at=timezone.now() + timedelta(minutes=1),
+    )
+    services.drill_start(actor=director_a, drill=drill, now=timezone.now() - timedelta(hours=9))
+    assert services.drill_running(director_a.center, timezone.now()) is None
+    real = incidents.incident_report(
+        actor=staff_a, center=staff_a.center, incident_type=crash
+    ).incident
+    assert not real.is_drill
+    # Still within the 8 hours it was running.
+    assert services.drill_running(director_a.center, timezone.now() - timedelta(hours=2)) == drill
+
+
+def test_two_drills_cannot_run_at_once(director_a, crash):
+    first, second = (
+        services.drill_schedule(
+            actor=director_a,
+            center=director_a.center,
+            scenario=crash,
+            scheduled_at=timezone.now() + timedelta(minutes=1),
+        )
+        for _ in range(2)
+    )
+    stale = Drill.objects.get(pk=first.pk)
+    services.drill_start(actor=director_a, drill=first)
+    with pytest.raises(ServiceError, match="buổi diễn tập khác"):
+        services.drill_start(actor=director_a, drill=second)
+    # A copy read before the start cannot start the same drill a second time.
+    with pytest.raises(ServiceError, match="đã lên lịch"):
+        services.drill_start(actor=director_a, drill=stale)
+    assert Drill.objects.filter(status=DrillStatus.RUNNING).count() == 1

@@ -103,3 +103,29 @@ def test_recording_a_test_run_moves_the_next_check_by_the_same_interval(line, it
     assert line.last_tested_on == today
     assert line.next_maintenance_on == today + timedelta(days=39)
     assert not [r for r in services.center_reminders(it_a.center) if r.kind == "equipment"]
+
+
+def test_the_incident_count_of_an_item_leaves_out_drills(line, director_a, staff_a, internet):
+    from ungcuu.readiness.models import IncidentEquipment as Link
+
+    real = incidents.incident_report(
+        actor=staff_a,
+        center=staff_a.center,
+        incident_type=internet,
+        started_at=timezone.now() - timedelta(minutes=5),
+    ).incident
+    drill = services.drill_schedule(
+        actor=director_a,
+        center=director_a.center,
+        scenario=internet,
+        scheduled_at=timezone.now() + timedelta(minutes=1),
+    )
+    services.drill_start(actor=director_a, drill=drill)
+    practice = incidents.incident_report(
+        actor=staff_a, center=staff_a.center, incident_type=internet
+    ).incident
+    assert practice.is_drill
+    for incident in (real, practice):
+        Link.objects.create(incident=incident, equipment=line)
+    html = logged_in(staff_a).get(f"/readiness/equipment/{line.pk}/").content.decode()
+    assert "Sự cố liên quan (1)" in html

@@ -127,3 +127,74 @@ def test_staff_see_their_password_reminder_on_the_home_page_for_a_week(staff_a):
     staff_a.date_joined = timezone.now() - timedelta(days=100)
     staff_a.save(update_fields=["date_joined"])
     assert "Đến kỳ đổi mật khẩu" not in client.get("/").content.decode()
+
+
+def _expiring(it_a, holder, serial="SN-1"):
+    from ungcuu.readiness.models import Certificate
+
+    today = timezone.localdate()
+    return Certificate.objects.create(
+        center=it_a.center,
+        holder=holder,
+        provider="bcy",
+        serial=serial,
+        valid_from=today - timedelta(days=700),
+        valid_to=today + timedelta(days=5),
+    )
+
+
+def test_reminders_skip_people_who_left_or_were_deactivated(
+    low_ink, it_a, director_a, staff_a, center_b
+):
+    from ungcuu.core.testing import make_user
+    from ungcuu.org.models import Role
+
+    keeper = make_user("a.keeper", Role.STAFF, center=it_a.center)
+    low_ink.assignee = keeper
+    low_ink.save(update_fields=["assignee"])
+    _expiring(it_a, staff_a)
+
+    def people(kind):
+        return [
+            sorted(p.pk for p in r.people)
+            for r in services.center_reminders(it_a.center)
+            if r.kind == kind
+        ]
+
+    assert people("supply") == [[keeper.pk]]
+    assert people("certificate") == [sorted([staff_a.pk, it_a.pk])]
+
+    keeper.is_active = False
+    keeper.save(update_fields=["is_active"])
+    staff_a.center = center_b  # moved to another center
+    staff_a.save(update_fields=["center"])
+    assert people("supply") == [[it_a.pk]]
+    assert people("certificate") == [[it_a.pk]]
+
+    it_a.is_active = False  # no IT officer left: the leaders are told
+    it_a.save(update_fields=["is_active"])
+    assert people("supply") == [[director_a.pk]]
+    assert people("certificate") == [[director_a.pk]]
+
+
+def test_reminder_queries_do_not_grow_with_people_or_certificates(it_a, center_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ungcuu.core.testing import make_user
+    from ungcuu.org.models import Role
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            services.reminders_send(now=MONDAY_1000)
+        return len(captured)
+
+    _expiring(it_a, it_a)
+    services.reminders_send(now=MONDAY_1000)  # the first run queues; later runs only look
+    before = queries()
+    for n in range(3):
+        holder = make_user(f"a.cb{n}", Role.STAFF, center=center_a)
+        _expiring(it_a, holder, serial=f"SN-{n + 2}")
+    services.reminders_send(now=MONDAY_1000)
+    after = queries()
+    assert after <= before + 3 * 2  # per certificate only the send, no holder or policy

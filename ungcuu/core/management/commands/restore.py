@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from ungcuu.core.backup import ENGINE_NAMES, backup_restore
 from ungcuu.core.errors import ServiceError
 
 YES = {"y", "yes", "co", "có", "dong y", "đồng ý"}
+
+
+def _local(created_at) -> str:
+    """The manifest's UTC moment as local time (Asia/Ho_Chi_Minh), as officers read it."""
+    moment = parse_datetime(str(created_at or ""))
+    if moment is None:
+        return str(created_at)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return f"{timezone.localtime(moment):%H:%M:%S ngày %d/%m/%Y} (giờ Việt Nam)"
 
 
 class Command(BaseCommand):
@@ -38,7 +51,7 @@ class Command(BaseCommand):
         engine = ENGINE_NAMES.get(manifest["engine"], manifest["engine"])
         rows = sum(manifest["counts"].values())
         self.stdout.write(
-            f"Bản sao lưu lúc {manifest['created_at']} (giờ UTC), {engine}, {rows} bản ghi, "
+            f"Bản sao lưu lúc {_local(manifest['created_at'])}, {engine}, {rows} bản ghi, "
             f"{manifest['uploads']['files']} tệp tải lên.\n"
             "Toàn bộ dữ liệu hiện tại sẽ được thay bằng dữ liệu trong bản sao lưu này."
         )
