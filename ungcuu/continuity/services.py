@@ -7,13 +7,14 @@ import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ungcuu.continuity.models import IntakeSequence, PaperIntake, Procedure, ReturnPlace
 from ungcuu.continuity.workdays import Calendar
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.sequences import next_in_year
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
 from ungcuu.incidents.services.common import CLOCK_SKEW
@@ -108,25 +109,6 @@ def _documents(value) -> list[str]:
     return cleaned
 
 
-def _next_sequence(center: Center, year: int) -> int:
-    """The next temporary receipt number of a center in a year (inside a transaction)."""
-    table = IntakeSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE center_id = %s AND year = %s RETURNING last",
-            [center.pk, year],
-        )
-        row = cursor.fetchone()
-    if row is not None:
-        return row[0]
-    try:
-        with transaction.atomic():
-            IntakeSequence.objects.create(center=center, year=year, last=1)
-        return 1
-    except IntegrityError:  # another desk created it first
-        return _next_sequence(center, year)
-
-
 def receipt_number(center: Center, year: int, sequence: int) -> str:
     return f"{center.prefix}-TAM-{year}-{sequence:06d}"
 
@@ -219,7 +201,7 @@ def intake_create(
     year = timezone.localtime(moment).year
     try:
         with transaction.atomic():
-            sequence = _next_sequence(center, year)
+            sequence = next_in_year(IntakeSequence, center, year)
             intake = PaperIntake.objects.create(
                 client_uuid=client_uuid,
                 center=center,

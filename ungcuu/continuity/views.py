@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from ungcuu.continuity import announcements, qr, selectors, services
 from ungcuu.continuity.forms import BoardNoticeForm, IntakeForm, ReentryForm
 from ungcuu.continuity.models import BoardNotice, PaperIntake, Procedure
-from ungcuu.core.errors import ServiceError
+from ungcuu.core.errors import ServiceError, form_error
 from ungcuu.incidents import permissions
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
 from ungcuu.incidents.selectors import incident_get
@@ -25,16 +25,6 @@ from ungcuu.org.models import Center, Role
 from ungcuu.org.scope import center_for_report, centers_for
 
 BOARD_EDITORS = frozenset({Role.TEAM_LEADER, Role.CENTER_LEADER, Role.IT_OFFICER, Role.ADMIN})
-
-
-def _form_error(form, exc: ServiceError) -> None:
-    placed = False
-    for field, message in exc.fields.items():
-        if field in form.fields:
-            form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _intake_get(user, intake_id: int) -> PaperIntake:
@@ -97,7 +87,7 @@ def intake_new(request):
                     needs_db_check=data["needs_db_check"],
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(
                     request,

@@ -24,3 +24,14 @@ class ServiceError(Exception):
         self.fields: dict[str, str] = dict(fields or {})
         if field:
             self.fields[field] = message
+
+
+def form_error(form, exc: ServiceError) -> None:
+    """Put a service's refusal on a form: beside each field it names, else at the top."""
+    placed = False
+    for field, message in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ungcuu.catalog.models import IncidentType
-from ungcuu.core.errors import ServiceError
+from ungcuu.core.errors import ServiceError, form_error
 from ungcuu.incidents import permissions, services
 from ungcuu.incidents.exports import logbook_xlsx
 from ungcuu.incidents.forms import LogbookFilterForm, ReportForm, ResolveForm, local_now
@@ -37,16 +37,6 @@ PAGE_SIZE = 50
 LEADER_ROLES = frozenset(
     {Role.TEAM_LEADER, Role.CENTER_LEADER, Role.IT_OFFICER, Role.PROVINCE, Role.ADMIN}
 )
-
-
-def _form_error(form, exc: ServiceError) -> None:
-    placed = False
-    for field, message in exc.fields.items():
-        if field in form.fields:
-            form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -91,7 +81,7 @@ def report(request):
                     files=data["files"],
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -223,7 +213,7 @@ def resolve(request, incident_id: int):
                     actor=request.user, incident=incident, **form.cleaned_data
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(
                     request,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ungcuu.catalog.models import IncidentType
-from ungcuu.core.errors import ServiceError
+from ungcuu.core.errors import ServiceError, form_error
 from ungcuu.incidents.selectors import incident_get
 from ungcuu.org.models import Center, User
 from ungcuu.org.scope import centers_for
@@ -31,16 +31,6 @@ from ungcuu.readiness.forms import (
 )
 from ungcuu.readiness.models import CheckItem, DrillStatus, MovementKind, SupplyItem
 from ungcuu.readiness.services.certificates import MAX_FILE
-
-
-def _form_error(form, exc: ServiceError) -> None:
-    placed = False
-    for field, message in exc.fields.items():
-        if field in form.fields:
-            form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _center(request) -> Center:
@@ -216,7 +206,7 @@ def _supply_form_page(request, center: Center, item: SupplyItem | None):
                     actor=request.user, center=center, item=item, **form.cleaned_data
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Đã lưu vật tư."))
                 return redirect("readiness:supply", item.pk)
@@ -275,7 +265,7 @@ def supply(request, pk: int):
                     client_uuid=data["client_uuid"],
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhập/xuất vật tư."))
                 return redirect("readiness:supply", item.pk)
@@ -319,7 +309,7 @@ def _equipment_form_page(request, center: Center, item):
                     actor=request.user, center=center, equipment=item, **form.cleaned_data
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Đã lưu thiết bị."))
                 return redirect("readiness:equipment_item", item.pk)
@@ -460,7 +450,7 @@ def _certificate_form_page(request, center: Center, cert):
                     **data,
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Đã lưu chứng thư số."))
                 return redirect("readiness:certificate", cert.pk)
@@ -558,7 +548,7 @@ def drill_new(request):
                     client_uuid=data["client_uuid"],
                 )
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Đã lên lịch diễn tập."))
                 return redirect("readiness:drill", drill.pk)
@@ -592,7 +582,7 @@ def drill(request, pk: int):
             try:
                 services.drill_evaluate(actor=request.user, drill=item, **form.cleaned_data)
             except ServiceError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Đã lưu đánh giá diễn tập."))
                 return redirect("readiness:drill", item.pk)

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ungcuu.catalog.models import IncidentType, Tier
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.sequences import next_in_year
 from ungcuu.core.text import fold
 from ungcuu.incidents import permissions
 from ungcuu.incidents.models import (
@@ -38,28 +39,8 @@ from ungcuu.org.models import Center, User
 
 
 def _next_number(center: Center, year: int) -> str:
-    """The next number at a center in a year, e.g. BN-2026-0007 (call inside a transaction).
-
-    One UPDATE … RETURNING takes the counter row's lock and reads it: every report
-    of a center queues on this row until COMMIT, so it is the last thing before the
-    inserts."""
-    table = IncidentSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE center_id = %s AND year = %s RETURNING last",
-            [center.pk, year],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                IncidentSequence.objects.create(center=center, year=year, last=1)
-            last = 1
-        except IntegrityError:  # another report created it first
-            return _next_number(center, year)
-    else:
-        last = row[0]
-    return f"{center.prefix}-{year}-{last:04d}"
+    """The next number at a center in a year, e.g. BN-2026-0007 (inside a transaction)."""
+    return f"{center.prefix}-{year}-{next_in_year(IncidentSequence, center, year):04d}"
 
 
 @dataclass
