@@ -194,36 +194,51 @@ def supplies(request):
     return render(request, "readiness/supplies.html", _base(request, center, items=items))
 
 
-def _supply_form_page(request, center: Center, item: SupplyItem | None):
-    _keeper_or_404(request)
-    people = _people(center)
+def _initial(item, fields) -> dict:
+    return {f: getattr(item, f) for f in fields} if item is not None else {}
+
+
+def _register_form(request, center: Center, form, save, *, saved, detail, title, back, **extra):
+    """The add/edit page of a register entry (supply, equipment, certificate): ``save``
+    takes the cleaned data and returns the saved entry."""
     status = 200
     if request.method == "POST":
-        form = SupplyForm(request.POST, people=people)
         if form.is_valid():
             try:
-                item = services.supply_save(
-                    actor=request.user, center=center, item=item, **form.cleaned_data
-                )
+                entry = save(form.cleaned_data)
             except ServiceError as exc:
                 form_error(form, exc)
             else:
-                messages.success(request, _("Đã lưu vật tư."))
-                return redirect("readiness:supply", item.pk)
+                messages.success(request, saved)
+                return redirect(detail, entry.pk)
         status = 400
-    else:
-        initial = {}
-        if item is not None:
-            initial = {
-                f: getattr(item, f)
-                for f in ("kind", "name", "printer_model", "unit", "quota", "threshold", "assignee")
-            }
-        form = SupplyForm(initial=initial, people=people)
     return render(
         request,
         "readiness/form.html",
-        _base(request, center, form=form, title=_("Vật tư"), back=reverse("readiness:supplies")),
+        _base(request, center, form=form, title=title, back=reverse(back), **extra),
         status=status,
+    )
+
+
+SUPPLY_FIELDS = ("kind", "name", "printer_model", "unit", "quota", "threshold", "assignee")
+
+
+def _supply_form_page(request, center: Center, item: SupplyItem | None):
+    _keeper_or_404(request)
+    people = _people(center)
+    if request.method == "POST":
+        form = SupplyForm(request.POST, people=people)
+    else:
+        form = SupplyForm(initial=_initial(item, SUPPLY_FIELDS), people=people)
+    return _register_form(
+        request,
+        center,
+        form,
+        lambda data: services.supply_save(actor=request.user, center=center, item=item, **data),
+        saved=_("Đã lưu vật tư."),
+        detail="readiness:supply",
+        title=_("Vật tư"),
+        back="readiness:supplies",
     )
 
 
@@ -300,30 +315,21 @@ def equipment(request):
 
 def _equipment_form_page(request, center: Center, item):
     _keeper_or_404(request)
-    status = 200
     if request.method == "POST":
         form = EquipmentForm(request.POST)
-        if form.is_valid():
-            try:
-                item = services.equipment_save(
-                    actor=request.user, center=center, equipment=item, **form.cleaned_data
-                )
-            except ServiceError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(request, _("Đã lưu thiết bị."))
-                return redirect("readiness:equipment_item", item.pk)
-        status = 400
     else:
-        initial = {}
-        if item is not None:
-            initial = {f: getattr(item, f) for f in EquipmentForm.base_fields}
-        form = EquipmentForm(initial=initial)
-    return render(
+        form = EquipmentForm(initial=_initial(item, EquipmentForm.base_fields))
+    return _register_form(
         request,
-        "readiness/form.html",
-        _base(request, center, form=form, title=_("Thiết bị"), back=reverse("readiness:equipment")),
-        status=status,
+        center,
+        form,
+        lambda data: services.equipment_save(
+            actor=request.user, center=center, equipment=item, **data
+        ),
+        saved=_("Đã lưu thiết bị."),
+        detail="readiness:equipment_item",
+        title=_("Thiết bị"),
+        back="readiness:equipment",
     )
 
 
@@ -432,49 +438,37 @@ def certificates(request):
     )
 
 
+CERTIFICATE_FIELDS = ("holder", "provider", "serial", "valid_from", "valid_to", "status")
+
+
 def _certificate_form_page(request, center: Center, cert):
     _keeper_or_404(request)
     people = _people(center)
-    status = 200
     if request.method == "POST":
         form = CertificateForm(request.POST, request.FILES, people=people)
-        if form.is_valid():
-            data = form.cleaned_data
-            upload = data.pop("file")
-            try:
-                cert = services.certificate_save(
-                    actor=request.user,
-                    center=center,
-                    certificate=cert,
-                    file_bytes=upload.read(MAX_FILE + 1) if upload else None,
-                    **data,
-                )
-            except ServiceError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(request, _("Đã lưu chứng thư số."))
-                return redirect("readiness:certificate", cert.pk)
-        status = 400
     else:
-        initial = {}
-        if cert is not None:
-            initial = {
-                f: getattr(cert, f)
-                for f in ("holder", "provider", "serial", "valid_from", "valid_to", "status")
-            }
-        form = CertificateForm(initial=initial, people=people)
-    return render(
+        form = CertificateForm(initial=_initial(cert, CERTIFICATE_FIELDS), people=people)
+
+    def save(data):
+        upload = data.pop("file")
+        return services.certificate_save(
+            actor=request.user,
+            center=center,
+            certificate=cert,
+            file_bytes=upload.read(MAX_FILE + 1) if upload else None,
+            **data,
+        )
+
+    return _register_form(
         request,
-        "readiness/form.html",
-        _base(
-            request,
-            center,
-            form=form,
-            title=_("Chứng thư số"),
-            back=reverse("readiness:certificates"),
-            multipart=True,
-        ),
-        status=status,
+        center,
+        form,
+        save,
+        saved=_("Đã lưu chứng thư số."),
+        detail="readiness:certificate",
+        title=_("Chứng thư số"),
+        back="readiness:certificates",
+        multipart=True,
     )
 
 
