@@ -60,10 +60,6 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})" if self.code else self.name
 
-    @property
-    def document_list(self) -> list[str]:
-        return [line.strip() for line in self.documents.splitlines() if line.strip()]
-
 
 class ReturnPlace(models.TextChoices):
     DESK = "desk", _("Bộ phận Một cửa")
@@ -100,7 +96,6 @@ class PaperIntake(models.Model):
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
     book = models.CharField(_("quyển số"), max_length=20)
-    line = models.PositiveIntegerField(_("số thứ tự trong sổ"))
     citizen_name = models.CharField(_("họ và tên người nộp"), max_length=120)
     citizen_id = models.CharField(_("số CCCD"), max_length=12)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
@@ -161,6 +156,11 @@ class PaperIntake(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.reentered_at is None
+
+    @property
+    def line(self) -> int:
+        """The line in the paper register (Mẫu 07): the receipt's number in its year."""
+        return self.sequence
 
 
 class IntakeSequence(models.Model):

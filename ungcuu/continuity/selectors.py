@@ -51,15 +51,6 @@ def counts_for_incident(incident: Incident) -> dict[str, int]:
     return {"total": figures["total"], "pending": figures["pending"]}
 
 
-def counts_by_incident(incident_ids) -> dict[int, dict[str, int]]:
-    rows = (
-        PaperIntake.objects.filter(incident_id__in=list(incident_ids))
-        .values("incident_id")
-        .annotate(total=Count("id"), pending=Count("id", filter=Q(reentered_at__isnull=True)))
-    )
-    return {row["incident_id"]: row for row in rows}
-
-
 @dataclass
 class BoardState:
     """What the waiting-room screen shows: nothing personal."""
@@ -67,7 +58,6 @@ class BoardState:
     center: Center
     incidents: list[Incident]
     paper_intake: bool
-    expected_recovery: str
 
     @property
     def normal(self) -> bool:
@@ -92,4 +82,4 @@ def board_state(center: Center) -> BoardState:
             center=center, received_at__gte=today_start, incident__in=incidents
         ).exists()
     )
-    return BoardState(center=center, incidents=incidents, paper_intake=paper, expected_recovery="")
+    return BoardState(center=center, incidents=incidents, paper_intake=paper)

@@ -210,7 +210,6 @@ def intake_create(
                 year=year,
                 sequence=sequence,
                 book=_text(book, "book", label="quyển số", limit=20) or str(year),
-                line=sequence,
                 citizen_name=name,
                 citizen_id=cccd,
                 phone=phone,

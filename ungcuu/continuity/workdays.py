@@ -27,11 +27,6 @@ def _public(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return frozenset(found), workdays
 
 
-def holiday_name(day: date) -> str:
-    found = holidays.country_holidays("VN", years=day.year, language="vi")
-    return found.get(day, "")
-
-
 class Calendar:
     """The working days seen from one center; reads the admin table once."""
 

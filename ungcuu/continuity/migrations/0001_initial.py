@@ -85,7 +85,6 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField()),
                 ('sequence', models.PositiveIntegerField()),
                 ('book', models.CharField(max_length=20, verbose_name='quyển số')),
-                ('line', models.PositiveIntegerField(verbose_name='số thứ tự trong sổ')),
                 ('citizen_name', models.CharField(max_length=120, verbose_name='họ và tên người nộp')),
                 ('citizen_id', models.CharField(max_length=12, verbose_name='số CCCD')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='điện thoại')),
