@@ -40,8 +40,11 @@ class ReentryResult:
     warning: str
 
 
-def _text(value, field: str, *, label: str, required: bool = False, limit: int = 300) -> str:
-    text = " ".join(nfc(value).split()) if field != "documents_note" else nfc(value)
+def _text(
+    value, field: str, *, label: str, required: bool = False, limit: int = 300, lines=False
+) -> str:
+    """NFC text; one line with single spaces unless ``lines`` keeps what was typed."""
+    text = nfc(value) if lines else " ".join(nfc(value).split())
     if required and not text:
         raise ServiceError(f"Vui lòng nhập {label}.", field=field)
     if len(text) > limit:
@@ -186,7 +189,7 @@ def intake_create(
     address = collect(_text, address, "address", label="địa chỉ", limit=250)
     email = collect(_text, email, "email", label="thư điện tử", limit=120)
     docs = collect(_documents, documents)
-    note = collect(_text, documents_note, "documents_note", label="ghi chú", limit=2000)
+    note = collect(_text, documents_note, "documents_note", label="ghi chú", limit=2000, lines=True)
     copies = collect(_copies, copies)
     if return_place not in ReturnPlace.values:
         errors["return_place"] = "Nơi nhận kết quả không hợp lệ."

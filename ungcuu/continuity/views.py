@@ -210,10 +210,7 @@ def _in_vietnamese(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         with translation.override("vi"):
-            response = view(*args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            return response
+            return view(*args, **kwargs)  # render() has produced the page by now
 
     return wrapped
 
