@@ -66,6 +66,7 @@ class LogbookFilter:
     date_to: date | None = None
     q: str = ""
     no_drills: bool = False
+    province: int | None = None
 
 
 def _day_start(day: date) -> datetime:
@@ -77,6 +78,8 @@ def logbook(user: User, flt: LogbookFilter) -> QuerySet[Incident]:
     qs = incidents_for(user).for_logbook()
     if flt.center:
         qs = qs.filter(center__code=flt.center)
+    if flt.province:
+        qs = qs.filter(center__province__code=flt.province)
     if flt.type:
         qs = qs.filter(incident_type__code=flt.type)
     if flt.tier:

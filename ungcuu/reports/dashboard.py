@@ -23,6 +23,8 @@ def logbook_link(scope: Scope, period: Period, **params) -> str:
     query = {"date_from": period.first.isoformat(), "date_to": period.last.isoformat()}
     if scope.center:
         query["center"] = scope.center.code
+    else:
+        query["province"] = scope.province.code
     query.update({k: v for k, v in params.items() if v})
     query["no_drills"] = "on"
     return reverse("incidents:logbook") + "?" + urlencode(query)

@@ -10,6 +10,7 @@ from ungcuu.core.testing import logged_in, make_user
 from ungcuu.org.models import Role
 from ungcuu.reports.models import JobState, Minutes, ReportJob
 from ungcuu.reports.tasks import build_report
+from ungcuu.reports.tests.conftest import make_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,22 @@ def test_province_dashboard_lists_every_center(quarter_a, province_user, staff_b
     assert answer.status_code == 200
     assert [r["row"].code for r in answer.context["center_rows"]] == ["bachngoc", "tanky"]
     assert answer.context["scope"].is_province
+
+
+def test_admin_drill_down_from_a_province_stays_in_that_province(quarter_a, admin_user, staff_c):
+    # An incident of the same quarter in another province (Thái Nguyên).
+    make_incident(reporter=staff_c, code="internet", started="2026-02-10 08:00")
+    client = logged_in(admin_user)
+    answer = client.get("/reports/dashboard/", {"province": "40", **Q1})
+    assert answer.status_code == 200
+    figures = {f["label"]: f for f in answer.context["figures"]}
+    assert figures["Tổng số sự cố"]["value"] == "5"
+    book = client.get(figures["Tổng số sự cố"]["href"])
+    assert book.context["page"].paginator.count == 5
+    assert {i.center.code for i in book.context["page"]} == {"bachngoc"}
+    # Without the province the admin's log book holds both provinces' incidents.
+    everything = client.get("/logbook/", {"date_from": "2026-01-01", "date_to": "2026-03-31"})
+    assert everything.context["page"].paginator.count == 7  # with the drill
 
 
 def test_bad_period_is_a_form_error_not_a_500(leader_a):
