@@ -163,4 +163,8 @@ def dashboard_context(scope: Scope, period: Period, stats: Stats) -> dict:
             {"row": r, "href": logbook_link(scope, period, center=r.center_code, type=r.type_code)}
             for r in stats.recurrences
         ],
+        "equipment_rows": [
+            {"row": r, "href": reverse("readiness:equipment_item", args=[r.id])}
+            for r in stats.equipment_recurrences
+        ],
     }

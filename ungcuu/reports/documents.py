@@ -144,6 +144,7 @@ def summary_rows(stats: Stats) -> list[list]:
         ],
         ["Số cuộc diễn tập", drills.get("held") if stats.drills else NO_DATA],
         ["Sự cố lặp lại (nhóm)", len(stats.recurrences)],
+        ["Thiết bị gặp sự cố lặp lại", len(stats.equipment_recurrences)],
         ["Sự cố cần báo cáo cấp trên", len(stats.to_report)],
     ]
 
@@ -189,6 +190,16 @@ def escalation_rows(stats: Stats) -> list[list]:
 
 def recurrence_rows(stats: Stats) -> list[list]:
     return [[r.center, r.type, r.count, ", ".join(r.numbers)] for r in stats.recurrences]
+
+
+EQUIPMENT_HEADER = ["Trung tâm", "Thiết bị", "Loại thiết bị", "Số lần", "Các số sự cố"]
+
+
+def equipment_rows(stats: Stats) -> list[list]:
+    return [
+        [r.center, r.equipment, r.kind, r.count, ", ".join(r.numbers)]
+        for r in stats.equipment_recurrences
+    ]
 
 
 def flag_rows(items) -> list[list]:
@@ -307,6 +318,15 @@ def quarterly_docx(
         _rest(doc, len(stats.recurrences), "nhóm sự cố lặp lại")
     else:
         layout.text(doc, "Không có.", indent=True)
+    if stats.equipment_recurrences:
+        layout.text(doc, "Thiết bị gặp sự cố lặp lại:", indent=True)
+        layout.grid(
+            doc,
+            EQUIPMENT_HEADER,
+            equipment_rows(stats)[:DOCX_ROWS],
+            widths=[3, 4.5, 3, 1.5, 4],
+        )
+        _rest(doc, len(stats.equipment_recurrences), "thiết bị")
     layout.rich(
         doc, [("3. Sự cố cần báo cáo đơn vị quản lý cấp trên (kéo dài hoặc lặp lại)", True)]
     )
@@ -470,6 +490,14 @@ def quarterly_xlsx(
         ["Trung tâm", "Loại sự cố", "Số lần", "Các số sự cố"],
         recurrence_rows(stats),
         [24, 36, 10, 60],
+    )
+    _sheet(
+        workbook,
+        "Thiết bị lặp lại",
+        heading,
+        EQUIPMENT_HEADER,
+        equipment_rows(stats),
+        [24, 36, 24, 10, 60],
     )
     _sheet(
         workbook,

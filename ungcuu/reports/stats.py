@@ -124,6 +124,19 @@ class Recurrence:
 
 
 @dataclass
+class EquipmentRecurrence:
+    """One piece of equipment involved in several incidents of the period."""
+
+    id: int
+    center: str
+    center_code: str
+    equipment: str
+    kind: str
+    count: int
+    numbers: list[str]
+
+
+@dataclass
 class Stats:
     scope: str
     scope_code: str
@@ -144,6 +157,7 @@ class Stats:
     dossiers_delayed: int = 0
     escalations: list[dict] = field(default_factory=list)
     recurrences: list[Recurrence] = field(default_factory=list)
+    equipment_recurrences: list[EquipmentRecurrence] = field(default_factory=list)
     slow_acks: list[Flagged] = field(default_factory=list)
     long_outages: list[Flagged] = field(default_factory=list)
     to_report: list[Flagged] = field(default_factory=list)
@@ -343,6 +357,7 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
                     reason=f"lặp lại {len(members)} lần trong kỳ ({', '.join(numbers[:-1])})",
                 )
             )
+    equipment_recurrences(stats, scope, period, centers, zone, repeat)
     stats.to_report.sort(key=lambda f: f.number)
     stats.slow_acks.sort(key=lambda f: -(f.minutes or 0))
     stats.long_outages.sort(key=lambda f: -(f.minutes or 0))
@@ -350,6 +365,70 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
     stats.drills = drill_figures(scope, period)
     stats.proposals = proposals(stats)
     return stats
+
+
+def equipment_recurrences(stats: Stats, scope, period, centers, zone, repeat: int) -> None:
+    """The same equipment (a printer, the line, the UPS …) named on `repeat` or more
+    incidents of the period. Its latest incident goes to the superior unit, unless it
+    is already listed there."""
+    from ungcuu.readiness.models import EquipmentKind, IncidentEquipment
+
+    links = (
+        IncidentEquipment.objects.filter(incident__in=incidents_in(scope, period).values("id"))
+        .annotate(started=EpochSeconds(F("incident__started_at")))
+        .order_by("incident__started_at", "incident_id")
+        .values_list(
+            "equipment_id",
+            "equipment__name",
+            "equipment__kind",
+            "equipment__center_id",
+            "incident_id",
+            "incident__number",
+            "incident__incident_type__name",
+            "started",
+        )
+    )
+    groups: dict[int, list[tuple]] = defaultdict(list)
+    for row in links:
+        groups[row[0]].append(row)
+    kinds = {k: str(v) for k, v in EquipmentKind.choices}
+    reported = {f.id for f in stats.to_report}
+    for equipment_id, members in sorted(
+        groups.items(), key=lambda item: (-len(item[1]), item[1][0][1])
+    ):
+        if len(members) < repeat:
+            continue
+        _id, name, kind, center_id, *_rest = members[0]
+        center = centers[center_id]
+        numbers = [m[5] for m in members]
+        stats.equipment_recurrences.append(
+            EquipmentRecurrence(
+                id=equipment_id,
+                center=center.short_name,
+                center_code=center.code,
+                equipment=name,
+                kind=kinds.get(kind, kind),
+                count=len(members),
+                numbers=numbers,
+            )
+        )
+        *_head, pk, number, type_name, started = members[-1]
+        if pk not in reported:
+            reported.add(pk)
+            stats.to_report.append(
+                Flagged(
+                    id=pk,
+                    number=number,
+                    center=center.short_name,
+                    type=type_name,
+                    started_at=_local(started, zone),
+                    minutes=None,
+                    reason=(
+                        f"thiết bị “{name}” gặp sự cố {len(members)} lần trong kỳ "
+                        f"({', '.join(numbers[:-1])})"
+                    ),
+                )
+            )
 
 
 def _flagged(pk, number, center, kind, started, zone, minutes, reason) -> Flagged:
@@ -498,6 +577,11 @@ def proposals(stats: Stats) -> list[str]:
         out.append(
             f"{item.center}: sự cố “{item.type}” lặp lại {item.count} lần trong kỳ – "
             f"đề nghị {advice}."
+        )
+    for item in stats.equipment_recurrences[:5]:
+        out.append(
+            f"{item.center}: thiết bị “{item.equipment}” gặp sự cố {item.count} lần trong kỳ – "
+            "đề nghị kiểm tra, bảo trì hoặc thay thế, bố trí thiết bị dự phòng."
         )
     if stats.slow_acks:
         share = round(100 * len(stats.slow_acks) / stats.total)
