@@ -25,3 +25,15 @@ def test_status_labels_come_from_the_same_catalog(staff_a):
 
     assert "Report an incident" in page
     assert "Intake stopped" in page  # the Impact choices, translated
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    page = client.get("/login/").content.decode()
+    assert "Tên đăng nhập" in page and 'lang="vi"' in page
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Username" in client.get("/login/").content.decode()
+
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/login/"})
+    assert "Tên đăng nhập" in client.get("/login/").content.decode()
