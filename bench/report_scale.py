@@ -11,7 +11,9 @@
    organisations, then ``centers × years × per-center-year`` incidents (about 3 %
    of them drills) with 3–8 timeline events each and an escalation for a third of
    the complex ones, written with PostgreSQL COPY. Types, tiers, times and figures
-   follow a seeded random draw; a few centers have a recurring fault.
+   follow a seeded random draw; a few centers have a recurring fault. Each center
+   has two printers and an Internet line; printer and Internet incidents name one
+   of them (a flaky center's old printer most often).
 3. Times, median of ``--runs`` after one warm-up, for the last quarter of the data:
    - the bare SQL aggregate the report rests on (counts, downtime, citizens,
      percentiles of acknowledgement and restore, per type, for the province);
@@ -112,13 +114,15 @@ def generate(args) -> None:
     from ungcuu.catalog.models import IncidentType
     from ungcuu.org.models import Organisation, Role, User
     from ungcuu.org.services import center_create
+    from ungcuu.readiness.models import Equipment
 
     rng = random.Random(20260101)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE incidents_incidentevent, incidents_incidentescalation, "
-            "incidents_attachment, incidents_incident, incidents_incidentsequence CASCADE"
+            "incidents_attachment, incidents_incident, incidents_incidentsequence, "
+            "readiness_incidentequipment, readiness_equipment CASCADE"
         )
     wards = sorted(Ward.iter_by_province(PROVINCE), key=lambda w: w.code)[: args.centers]
     centers = []
@@ -141,6 +145,16 @@ def generate(args) -> None:
         Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0].pk
         for name, kind in ORGS
     ]
+    equipment = {}  # center → (old printer, other printer, line)
+    for center in centers:
+        equipment[center.pk] = tuple(
+            Equipment.objects.create(center=center, kind=kind, name=name).pk
+            for kind, name in (
+                ("printer", "Máy in quầy 1"),
+                ("printer", "Máy in quầy 2"),
+                ("line", "Cáp quang VNPT 200 Mbps"),
+            )
+        )
     types = {t.code: t.pk for t in IncidentType.objects.all()}
     weights = [w for _, _, w, _ in TYPES]
     log(
@@ -209,7 +223,15 @@ def generate(args) -> None:
                 )
             )
             steps = rng.randrange(0, 5)
-            plan.append((reported, ack, resolved, closed, steps, escalated, reporters[center.pk]))
+            old, other, line = equipment[center.pk]
+            involved = None
+            if code.startswith("printer"):
+                involved = old if rng.random() < (0.8 if flaky else 0.5) else other
+            elif code == "internet":
+                involved = line
+            plan.append(
+                (reported, ack, resolved, closed, steps, escalated, reporters[center.pk], involved)
+            )
     columns = (
         "client_uuid, number, center_id, incident_type_id, tier, status, description, impact, "
         "citizens_waiting, started_at, reported_at, reporter_id, acknowledged_at, "
@@ -235,7 +257,7 @@ def generate(args) -> None:
                 "COPY incidents_incidentevent (uuid, incident_id, kind, actor_id, at, "
                 "recorded_at, payload) FROM STDIN"
             ) as copy:
-                for pk, (reported, ack, resolved, closed, steps, escalated, actor) in zip(
+                for pk, (reported, ack, resolved, closed, steps, escalated, actor, _e) in zip(
                     ids, plan, strict=True
                 ):
                     moments = [("reported", reported, "{}"), ("acknowledged", ack, "{}")]
@@ -268,10 +290,18 @@ def generate(args) -> None:
             with cursor.copy(
                 "COPY incidents_incidentescalation (incident_id, organisation_id, at) FROM STDIN"
             ) as copy:
-                for pk, (_r, ack, *_rest, escalated, _actor) in zip(ids, plan, strict=True):
+                for pk, (_r, ack, *_rest, escalated, _actor, _e) in zip(ids, plan, strict=True):
                     if escalated:
                         copy.write_row((pk, rng.choice(orgs), ack + timedelta(minutes=1)))
                         escalations += 1
+            links = 0
+            with cursor.copy(
+                "COPY readiness_incidentequipment (incident_id, equipment_id, added_at) FROM STDIN"
+            ) as copy:
+                for pk, (reported, *_rest, involved) in zip(ids, plan, strict=True):
+                    if involved:
+                        copy.write_row((pk, involved, reported))
+                        links += 1
             for (center_id, year), last in sequence.items():
                 cursor.execute(
                     "INSERT INTO incidents_incidentsequence (center_id, year, last) "
@@ -281,8 +311,8 @@ def generate(args) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     log(
-        f"  {len(ids)} incidents, {events} events, {escalations} escalations "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"  {len(ids)} incidents, {events} events, {escalations} escalations, "
+        f"{links} equipment links in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -357,7 +357,8 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
                     reason=f"lặp lại {len(members)} lần trong kỳ ({', '.join(numbers[:-1])})",
                 )
             )
-    equipment_recurrences(stats, scope, period, centers, zone, repeat)
+    known = {row[0]: (row[1], centers[row[2]], types[row[3]], row[5]) for row in rows}
+    equipment_recurrences(stats, scope, period, known, zone, repeat)
     stats.to_report.sort(key=lambda f: f.number)
     stats.slow_acks.sort(key=lambda f: -(f.minutes or 0))
     stats.long_outages.sort(key=lambda f: -(f.minutes or 0))
@@ -367,64 +368,61 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
     return stats
 
 
-def equipment_recurrences(stats: Stats, scope, period, centers, zone, repeat: int) -> None:
+def equipment_recurrences(stats: Stats, scope, period, known: dict, zone, repeat: int) -> None:
     """The same equipment (a printer, the line, the UPS …) named on `repeat` or more
     incidents of the period. Its latest incident goes to the superior unit, unless it
-    is already listed there."""
-    from ungcuu.readiness.models import EquipmentKind, IncidentEquipment
+    is already listed there. `known` holds the period's incidents already read:
+    pk → (number, center, type, started)."""
+    from ungcuu.readiness.models import Equipment, EquipmentKind, IncidentEquipment
 
-    links = (
-        IncidentEquipment.objects.filter(incident__in=incidents_in(scope, period).values("id"))
-        .annotate(started=EpochSeconds(F("incident__started_at")))
-        .order_by("incident__started_at", "incident_id")
-        .values_list(
-            "equipment_id",
-            "equipment__name",
-            "equipment__kind",
-            "equipment__center_id",
-            "incident_id",
-            "incident__number",
-            "incident__incident_type__name",
-            "started",
-        )
-    )
-    groups: dict[int, list[tuple]] = defaultdict(list)
-    for row in links:
-        groups[row[0]].append(row)
+    links = IncidentEquipment.objects.filter(
+        scope.incident_q("incident__"),
+        incident__is_drill=False,
+        incident__started_at__gte=period.start,
+        incident__started_at__lt=period.end,
+    ).values_list("equipment_id", "incident_id")
+    groups: dict[int, list[int]] = defaultdict(list)
+    for equipment_id, incident_id in links:
+        if incident_id in known:
+            groups[equipment_id].append(incident_id)
+    groups = {k: v for k, v in groups.items() if len(v) >= repeat}
+    if not groups:
+        return
+    items = {e.pk: e for e in Equipment.objects.filter(pk__in=groups)}
     kinds = {k: str(v) for k, v in EquipmentKind.choices}
     reported = {f.id for f in stats.to_report}
     for equipment_id, members in sorted(
-        groups.items(), key=lambda item: (-len(item[1]), item[1][0][1])
+        groups.items(), key=lambda item: (-len(item[1]), items[item[0]].name, item[0])
     ):
-        if len(members) < repeat:
-            continue
-        _id, name, kind, center_id, *_rest = members[0]
-        center = centers[center_id]
-        numbers = [m[5] for m in members]
+        members.sort(key=lambda pk: (known[pk][3], pk))
+        item = items[equipment_id]
+        center = known[members[0]][1]
+        numbers = [known[pk][0] for pk in members]
         stats.equipment_recurrences.append(
             EquipmentRecurrence(
                 id=equipment_id,
                 center=center.short_name,
                 center_code=center.code,
-                equipment=name,
-                kind=kinds.get(kind, kind),
+                equipment=item.name,
+                kind=kinds.get(item.kind, item.kind),
                 count=len(members),
                 numbers=numbers,
             )
         )
-        *_head, pk, number, type_name, started = members[-1]
-        if pk not in reported:
-            reported.add(pk)
+        latest = members[-1]
+        if latest not in reported:
+            reported.add(latest)
+            number, _center, kind, started = known[latest]
             stats.to_report.append(
                 Flagged(
-                    id=pk,
+                    id=latest,
                     number=number,
                     center=center.short_name,
-                    type=type_name,
+                    type=kind.name,
                     started_at=_local(started, zone),
                     minutes=None,
                     reason=(
-                        f"thiết bị “{name}” gặp sự cố {len(members)} lần trong kỳ "
+                        f"thiết bị “{item.name}” gặp sự cố {len(members)} lần trong kỳ "
                         f"({', '.join(numbers[:-1])})"
                     ),
                 )
