@@ -71,7 +71,9 @@ def incident_message(
     done = _steps_done(incident)
     if level == Level.ESCALATED and done:
         facts.append("Đã thử: " + "; ".join(done))
-    photos = incident.attachments.count()
+    photos = getattr(incident, "photo_count", None)
+    if photos is None:
+        photos = incident.attachments.count()
     links = [f"Chi tiết{f', {photos} ảnh/video' if photos else ''}: {detail_url}"]
     if ack_url:
         links.append(f"Bấm để xác nhận đã nhận tin: {ack_url}")

@@ -6,20 +6,28 @@ the transaction has committed (``on_commit``)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from ungcuu.catalog.models import Tier
 from ungcuu.core.errors import ServiceError
-from ungcuu.incidents.models import OPEN_STATUSES, EventKind, Incident, IncidentEvent
+from ungcuu.incidents.models import (
+    OPEN_STATUSES,
+    Attachment,
+    EventKind,
+    Incident,
+    IncidentEvent,
+)
 from ungcuu.notify import transport
 from ungcuu.notify.messages import SMS_LIMIT, incident_message
 from ungcuu.notify.models import (
@@ -30,13 +38,15 @@ from ungcuu.notify.models import (
     Level,
     RoutingPolicy,
 )
-from ungcuu.org.models import Contact, Organisation, Role, User
+from ungcuu.org.models import Contact, DutyShift, Organisation, Role, User
 from ungcuu.org.selectors import contacts_for
 
 MAX_ATTEMPTS = 5
 MAX_CHANNELS = 5  # tried per attempt: bounds how long one attempt can take
 BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 min between attempts
 INLINE_SECONDS = 2  # first messages sent by the report's own task for this long
+BATCH_SIZE = 50  # new incidents worked out in one pass
+SENDING_THREADS = 8  # messages of one pass on the wire at once
 CHAT_LIMIT = 2000  # Zalo's limit, the smallest of the chat channels
 ACK_SALT = "ungcuu.notify.ack"
 
@@ -93,16 +103,8 @@ def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact
     """The people and outside contacts told at ``level`` (seeds 000, 001 and 004)."""
     people: list[User] = []
     contacts: list[Contact] = []
-    if level == Level.AT_ONCE:  # team leader and today's on-duty responder, one query
-        people = list(
-            User.objects.filter(
-                Q(center=incident.center, role=Role.TEAM_LEADER)
-                | Q(duty_shifts__center=incident.center, duty_shifts__date=timezone.localdate()),
-                is_active=True,
-            )
-            .only("id", "username", "full_name", "first_name", "last_name", "phone")
-            .distinct()
-        )
+    if level == Level.AT_ONCE:  # team leader and today's on-duty responder
+        people = first_level_people([incident.center_id]).get(incident.center_id, [])
     elif level == Level.NO_ACK:
         people = _center_people(incident, [Role.CENTER_LEADER])
         if incident.tier == Tier.COMPLEX:
@@ -122,6 +124,27 @@ def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact
         people = list(User.objects.filter(pk__in=told.values("person_id"), is_active=True))
     unique = {person.pk: person for person in people if person.pk != incident.reporter_id}
     return list(unique.values()), list({c.pk: c for c in contacts}.values())
+
+
+def first_level_people(center_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Each center's team leader and today's on-duty responders, for many centers at
+    once (a burst of reports is worked out in one pass)."""
+    found: dict[int, dict[int, User]] = {pk: {} for pk in center_ids}
+    fields = ("id", "username", "full_name", "first_name", "last_name", "phone", "center")
+    for person in User.objects.filter(
+        center__in=list(found), role=Role.TEAM_LEADER, is_active=True
+    ).only(*fields):
+        found[person.center_id].setdefault(person.pk, person)
+    shifts = (
+        DutyShift.objects.filter(
+            center__in=list(found), date=timezone.localdate(), person__is_active=True
+        )
+        .select_related("person")
+        .only("center", *(f"person__{f}" for f in fields))
+    )
+    for shift in shifts:
+        found[shift.center_id].setdefault(shift.person_id, shift.person)
+    return {pk: list(by_person.values()) for pk, by_person in found.items()}
 
 
 # --- links --------------------------------------------------------------------------
@@ -218,8 +241,8 @@ def _queue(
                 limit=SMS_LIMIT if sms_route else CHAT_LIMIT,
             )
             delivery.title, delivery.body = message.title, message.body
-            delivery.save()
             created.append(delivery)
+    created = Delivery.objects.bulk_create(created)
     due = [d.pk for d in created if d.state == DeliveryState.PENDING]
     if due and enqueue:
         transaction.on_commit(lambda: _enqueue(due))
@@ -247,56 +270,154 @@ def _enqueue_report(incident_id: int) -> None:
     tasks.notify_report(incident_id)
 
 
+def _new_incident_ids(incident_id: int, now: datetime) -> list[int]:
+    """This incident, unless already worked out, and other new ones nobody has worked
+    out yet: at most BATCH_SIZE, this one always among them. Read without a write
+    lock: in a burst most tasks find their incident done by an earlier pass."""
+    new = Incident.objects.filter(
+        Q(pk=incident_id) | Q(status__in=OPEN_STATUSES, reported_at__gte=now - timedelta(days=1)),
+        escalation__isnull=True,
+    )
+    mine_first = Case(When(pk=incident_id, then=Value(0)), default=Value(1))
+    return list(new.order_by(mine_first, "pk").values_list("pk", flat=True)[:BATCH_SIZE])
+
+
+def _lock_new(ids: list[int]) -> list[Incident]:
+    """The incidents still not worked out, locked so that two workers never both take
+    one (on SQLite the write transaction itself does that)."""
+    incidents = list(
+        Incident.objects.filter(pk__in=ids, escalation__isnull=True)
+        .select_related("center__routing_policy", "incident_type", "reporter")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+    )
+    photos = dict(
+        Attachment.objects.filter(incident__in=[i.pk for i in incidents])
+        .values("incident")
+        .annotate(count=Count("pk"))
+        .values_list("incident", "count")
+    )
+    for incident in incidents:
+        incident.photo_count = photos.get(incident.pk, 0)  # the message says how many
+    return incidents
+
+
 def notify_report(incident_id: int) -> int:
     """Copy the center's policy onto a new incident and tell the first level, once.
-    Returns how many messages were queued."""
-    incident = (
-        Incident.objects.select_related("center__routing_policy", "incident_type", "reporter")
-        .filter(pk=incident_id)
-        .first()
-    )
-    if incident is None:
+
+    One pass also takes the other new incidents not yet worked out: in a burst of
+    reports the first task does the work of many (a few statements for all of them),
+    and the tasks after it find theirs done. Returns how many messages it wrote."""
+    ids = _new_incident_ids(incident_id, timezone.now())
+    if not ids:
         return 0
-    policy = policy_for(incident.center)
-    complex_ = incident.tier == Tier.COMPLEX
     with transaction.atomic():
-        _, created = EscalationRun.objects.get_or_create(
-            incident=incident,
-            defaults={
-                "ack_minutes": policy.complex_ack_minutes
-                if complex_
-                else policy.simple_ack_minutes,
-                "prolonged_minutes": policy.prolonged_minutes if complex_ else None,
-                "sms": complex_ and policy.sms_for_complex,
-            },
-        )
-        if not created:
+        incidents = _lock_new(ids)
+        if not incidents:
             return 0
-        people, contacts = recipients(incident, Level.AT_ONCE)
-        queued = _queue(
-            incident,
-            Level.AT_ONCE,
-            people,
-            contacts,
-            sms=complex_ and policy.sms_for_complex,
-            enqueue=False,
-        )
-    _send_now([d.pk for d in queued if d.state == DeliveryState.PENDING])
+        runs = []
+        for incident in incidents:
+            policy = policy_for(incident.center)
+            complex_ = incident.tier == Tier.COMPLEX
+            runs.append(
+                EscalationRun(
+                    incident=incident,
+                    ack_minutes=policy.complex_ack_minutes
+                    if complex_
+                    else policy.simple_ack_minutes,
+                    prolonged_minutes=policy.prolonged_minutes if complex_ else None,
+                    sms=complex_ and policy.sms_for_complex,
+                )
+            )
+        EscalationRun.objects.bulk_create(runs)
+        people = first_level_people({incident.center_id for incident in incidents})
+        channels = _channels_of([p for group in people.values() for p in group], [])
+        queued: list[Delivery] = []
+        for incident, run in zip(incidents, runs, strict=True):
+            told = [p for p in people[incident.center_id] if p.pk != incident.reporter_id]
+            queued += _queue(
+                incident, Level.AT_ONCE, told, [], sms=run.sms, channels=channels, enqueue=False
+            )
+    _send_now([d for d in queued if d.state == DeliveryState.PENDING], channels)
     return len(queued)
 
 
-def _send_now(delivery_ids: list[int]) -> None:
+def _send_now(deliveries: list[Delivery], channels: dict | None = None) -> None:
     """Send the first messages in this task rather than queueing one task each: a
     round trip through the queue per message is what a burst of reports waits on.
-    A slow channel must not hold up the others: past INLINE_SECONDS the rest go to
-    the queue. Should the worker die half-way, the sweep resends what is left
-    pending, and a sent delivery is never sent again."""
+
+    Up to SENDING_THREADS messages are on the wire at once (a chat service answers in
+    tenths of a second; one after another, a burst would wait on each). Every
+    incident's first message goes before anyone's second. Each result is written as
+    soon as it comes, by this thread. A slow channel must not hold up the others:
+    what has not started after INLINE_SECONDS goes back to the queue. Should the
+    worker die half-way, the sweep resends what is left, and a sent delivery is
+    never sent again."""
+    if not deliveries:
+        return
+    rank: dict[int | None, int] = {}
+    order = []
+    for delivery in deliveries:
+        rank[delivery.incident_id] = rank.get(delivery.incident_id, -1) + 1
+        order.append((rank[delivery.incident_id], len(order), delivery))
+    claimed = _claim([d.pk for d in deliveries])
+    deliveries = [d for *_sort, d in sorted(order, key=lambda o: o[:2]) if d.pk in claimed]
+    for delivery in deliveries:
+        delivery.state, delivery.attempts = DeliveryState.SENDING, delivery.attempts + 1
     started = time.monotonic()
-    for position, delivery_id in enumerate(delivery_ids):
+    late: list[int] = []
+
+    def send(delivery: Delivery):
         if time.monotonic() - started > INLINE_SECONDS:
-            _enqueue(delivery_ids[position:])
-            return
-        deliver(delivery_id)
+            late.append(delivery.pk)
+            return None
+        owned = (channels or {}).get(_owner(delivery), [])
+        return _try_channels(delivery, list(owned))
+
+    futures = {_sending_pool().submit(send, delivery): delivery for delivery in deliveries}
+    waiting = set(futures)
+    while waiting:
+        done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+        outcomes = [(futures[f], *f.result()) for f in done if f.result() is not None]
+        _record_many(outcomes)
+    if late:
+        Delivery.objects.filter(pk__in=late, state=DeliveryState.SENDING).update(
+            state=DeliveryState.PENDING, claimed_until=None, attempts=F("attempts") - 1
+        )
+        _enqueue(late)
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _sending_pool() -> ThreadPoolExecutor:
+    """The process's sending threads, started on first use and kept."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(SENDING_THREADS, thread_name_prefix="ungcuu-send")
+        return _pool
+
+
+def _claim(delivery_ids: list[int], now: datetime | None = None) -> set[int]:
+    """Claim due deliveries for this worker in one statement; the ones it got."""
+    now = now or timezone.now()
+    until = now + CLAIM_FOR
+    due = Delivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk__in=delivery_ids,
+        state=DeliveryState.PENDING,
+    )
+    count = due.update(state=DeliveryState.SENDING, claimed_until=until, attempts=F("attempts") + 1)
+    if count == len(delivery_ids):
+        return set(delivery_ids)
+    # Somebody else took some: ours carry this exact claim time.
+    return set(
+        Delivery.objects.filter(
+            pk__in=delivery_ids, state=DeliveryState.SENDING, claimed_until=until
+        ).values_list("pk", flat=True)
+    )
 
 
 def outbox_on_escalate(incident: Incident, organisations: list[Organisation], note: str) -> None:
@@ -436,7 +557,11 @@ def _deliver_reminder(delivery: Delivery) -> str:
 
 
 def _timeline(delivery: Delivery, *, ok: bool, channel: Channel | None, error: str, now) -> None:
-    IncidentEvent.objects.create(
+    _event(delivery, ok=ok, channel=channel, error=error, now=now).save()
+
+
+def _event(delivery: Delivery, *, ok: bool, channel: Channel | None, error: str, now):
+    return IncidentEvent(
         incident_id=delivery.incident_id,
         kind=EventKind.NOTIFIED,
         actor=None,
@@ -453,36 +578,53 @@ def _timeline(delivery: Delivery, *, ok: bool, channel: Channel | None, error: s
     )
 
 
+def _owner(delivery: Delivery) -> tuple[str, int]:
+    if delivery.person_id:
+        return ("person", delivery.person_id)
+    return ("contact", delivery.contact_id)
+
+
+def _people(delivery: Delivery) -> list[User]:
+    return [delivery.person] if delivery.person_id else []
+
+
+def _contacts(delivery: Delivery) -> list[Contact]:
+    return [delivery.contact] if delivery.contact_id else []
+
+
+# Longer than the slowest possible attempt, so no second worker takes it over.
+CLAIM_FOR = timedelta(seconds=transport.TIMEOUT_SECONDS * MAX_CHANNELS + 30)
+
+
 def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
     """Try one delivery once over the recipient's channels in order (a failed channel
     falls back to the next). Safe to run twice: only the run that claims the row
     sends, and a sent delivery is never sent again."""
-    now = now or timezone.now()
-    # Longer than the slowest possible attempt, so no second worker takes it over.
-    claim_for = timedelta(seconds=transport.TIMEOUT_SECONDS * MAX_CHANNELS + 30)
-    claimed = Delivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        pk=delivery_id,
-        state=DeliveryState.PENDING,
-    ).update(state=DeliveryState.SENDING, claimed_until=now + claim_for, attempts=F("attempts") + 1)
-    if not claimed:
+    if not _claim([delivery_id], now):
         return "skipped"
     delivery = Delivery.objects.select_related(
         "incident__center", "incident__incident_type", "incident__reporter", "person", "contact"
     ).get(pk=delivery_id)
     if delivery.incident_id is None:
         return _deliver_reminder(delivery)
-    owner = (
-        ("person", delivery.person_id) if delivery.person_id else ("contact", delivery.contact_id)
-    )
-    people = [delivery.person] if delivery.person_id else []
-    contacts = [delivery.contact] if delivery.contact_id else []
-    channels = _channels_of(people, contacts).get(owner, [])
+    channels = _channels_of(_people(delivery), _contacts(delivery)).get(_owner(delivery), [])
+    return _attempt(delivery, channels)
+
+
+def _attempt(delivery: Delivery, channels: list[Channel]) -> str:
+    """One attempt of a claimed delivery over its recipient's channels, in order."""
+    return _record(delivery, *_try_channels(delivery, channels))
+
+
+def _try_channels(delivery: Delivery, channels: list[Channel]):
+    """Send over the first channel that takes the message (chat first, SMS last).
+    Network only, no database: safe to run in a sending thread. Returns the channel
+    that took it (or None) and the (channel, error, when) of each refusal."""
     if delivery.sms_only:
         channels = [c for c in channels if transport.is_sms(c.url)]
-    else:  # chat first, SMS last
-        channels.sort(key=lambda c: (transport.is_sms(c.url), c.position, c.pk))
-    errors = []
+    else:
+        channels = sorted(channels, key=lambda c: (transport.is_sms(c.url), c.position, c.pk))
+    failures = []
     for channel in channels[:MAX_CHANNELS]:
         body, title = delivery.body, delivery.title
         limit = transport.body_limit(channel.url)
@@ -499,17 +641,49 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str:
         try:
             transport.send(channel.url, title=title, body=body, key=str(delivery.key))
         except transport.TransportError as exc:
-            errors.append(f"{channel}: {exc}")
-            _timeline(delivery, ok=False, channel=channel, error=str(exc), now=timezone.now())
+            failures.append((channel, str(exc), timezone.now()))
             continue
-        sent_at = timezone.now()
-        with transaction.atomic():
-            Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+        return channel, failures
+    return None, failures
+
+
+def _record_many(outcomes: list[tuple[Delivery, Channel | None, list]]) -> None:
+    """Write the attempts that finished together in one transaction (a burst's sends
+    finish many at a time); a failed one is retried as usual."""
+    sent = [(d, channel) for d, channel, failures in outcomes if channel and not failures]
+    for delivery, channel, failures in outcomes:
+        if not channel or failures:
+            _record(delivery, channel, failures)
+    if not sent:
+        return
+    sent_at = timezone.now()
+    with transaction.atomic():
+        by_channel: dict[Channel, list[int]] = {}
+        for delivery, channel in sent:
+            by_channel.setdefault(channel, []).append(delivery.pk)
+        for channel, ids in by_channel.items():
+            Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING).update(
                 state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
             )
-            _timeline(delivery, ok=True, channel=channel, error="", now=sent_at)
-        return "sent"
-    return _retry_later(delivery, "; ".join(errors) or "Không có kênh nào dùng được.")
+        IncidentEvent.objects.bulk_create(
+            _event(d, ok=True, channel=channel, error="", now=sent_at) for d, channel in sent
+        )
+
+
+def _record(delivery: Delivery, sent_on: Channel | None, failures: list) -> str:
+    """Write what an attempt did: each refusal on the timeline, then sent or retry."""
+    for channel, error, at in failures:
+        _timeline(delivery, ok=False, channel=channel, error=error, now=at)
+    if sent_on is None:
+        errors = "; ".join(f"{channel}: {error}" for channel, error, _at in failures)
+        return _retry_later(delivery, errors or "Không có kênh nào dùng được.")
+    sent_at = timezone.now()
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.SENT, sent_at=sent_at, channel=sent_on, last_error=""
+        )
+        _timeline(delivery, ok=True, channel=sent_on, error="", now=sent_at)
+    return "sent"
 
 
 def _retry_later(delivery: Delivery, error: str) -> str:

@@ -40,7 +40,7 @@ def leader_delivery(
 
     def make():
         with django_capture_on_commit_callbacks(execute=False), monkeypatch.context() as m:
-            m.setattr(services, "_send_now", lambda ids: None)
+            m.setattr(services, "_send_now", lambda *args: None)
             incident = report(staff_a, printer_paper, description="Máy in hết giấy")
             services.notify_report(incident.pk)  # what the worker does after commit
         return Delivery.objects.get(incident=incident, person=leader_a)
@@ -368,3 +368,126 @@ def test_the_first_messages_are_sent_by_the_reports_task_and_a_slow_one_hands_th
     }
     assert len(receiver.at("/leader")) == len(receiver.at("/duty")) == 1
     assert queued == [d.pk for d in deliveries]  # nothing more went through the queue
+
+
+# --- a burst of reports ------------------------------------------------------------------
+
+
+def test_one_pass_tells_about_every_new_incident_and_the_later_tasks_send_nothing_again(
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    receiver,
+    staff_a,
+    staff_b,
+    leader_a,
+    responder_a,
+    printer_paper,
+):
+    from ungcuu.core.testing import make_user
+
+    leader_b = make_user("b.leader", Role.TEAM_LEADER, center=staff_b.center)
+    channel(receiver, "/leader-a", person=leader_a)
+    channel(receiver, "/duty-a", person=responder_a)
+    channel(receiver, "/leader-b", person=leader_b)
+    monkeypatch.setattr(services, "SENDING_THREADS", 1)  # one at a time: a fixed order
+    monkeypatch.setattr(services, "_pool", None)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker is behind
+        burst = [report(staff_a, printer_paper, description=f"Sự cố {n}") for n in range(3)]
+        burst.append(report(staff_b, printer_paper, description="Trung tâm B"))
+
+    # The task of the last report does the work of all four.
+    assert services.notify_report(burst[-1].pk) == 7
+    assert [services.notify_report(i.pk) for i in burst] == [0, 0, 0, 0]
+
+    numbers = [r.text.split("Số: ")[1].split()[0] for r in receiver.received]
+    assert sorted(numbers) == sorted([i.number for i in burst for _ in range(2)][:-1])
+    # Every incident's first message went out before anybody's second.
+    firsts = numbers[:4]
+    assert sorted(firsts) == sorted(i.number for i in burst)
+    assert len(receiver.at("/leader-a")) == len(receiver.at("/duty-a")) == 3
+    assert len(receiver.at("/leader-b")) == 1
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 7
+    for incident in burst:
+        sent = incident.events.filter(kind=EventKind.NOTIFIED, payload__ok=True).count()
+        assert sent == Delivery.objects.filter(incident=incident).count()
+
+
+def test_a_hanging_channel_in_a_burst_does_not_hold_up_the_other_messages(
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    receiver,
+    staff_a,
+    staff_b,
+    leader_a,
+    printer_paper,
+):
+    from ungcuu.core.testing import make_user
+
+    monkeypatch.setattr(transport, "TIMEOUT_SECONDS", 2)
+    leader_b = make_user("b.leader", Role.TEAM_LEADER, center=staff_b.center)
+    channel(receiver, "/hangs", person=leader_a)
+    channel(receiver, "/leader-b", person=leader_b)
+    receiver.hang("/hangs")
+    with django_capture_on_commit_callbacks(execute=False):
+        first = report(staff_a, printer_paper)
+        second = report(staff_b, printer_paper)
+
+    started = time.monotonic()
+    services.notify_report(first.pk)
+
+    # B's leader was told while A's channel was still hanging.
+    assert receiver.at("/leader-b")[0].at - started < 1
+    assert Delivery.objects.get(incident=second).state == DeliveryState.SENT
+    stuck = Delivery.objects.get(incident=first)
+    assert stuck.state == DeliveryState.PENDING and stuck.next_attempt_at is not None
+    assert "không phản hồi" in stuck.last_error
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_never_tell_about_the_same_incident_twice(
+    django_capture_on_commit_callbacks, monkeypatch, receiver, staff_a, leader_a, printer_paper
+):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite lets one writer in at a time)")
+    channel(receiver, "/leader", person=leader_a)
+    with django_capture_on_commit_callbacks(execute=False):
+        burst = [report(staff_a, printer_paper, description=f"Sự cố {n}") for n in range(4)]
+    holding, second_done = threading.Event(), threading.Event()
+    real = services.first_level_people
+
+    def first_level_people(center_ids):
+        holding.set()  # the first pass holds its incidents' row locks here
+        second_done.wait(timeout=10)
+        return real(center_ids)
+
+    monkeypatch.setattr(services, "first_level_people", first_level_people)
+    results: dict[str, int] = {}
+
+    def run(name: str, incident_id: int, after: threading.Event | None = None):
+        try:
+            if after is not None:
+                after.wait(timeout=10)
+            results[name] = services.notify_report(incident_id)
+        finally:
+            if name == "second":
+                second_done.set()
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=("first", burst[0].pk)),
+        threading.Thread(target=run, args=("second", burst[-1].pk, holding)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert results == {"first": 4, "second": 0}
+    assert sorted(r.key for r in receiver.at("/leader")) == sorted(
+        str(d.key) for d in Delivery.objects.all()
+    )
+    assert len(receiver.at("/leader")) == 4
