@@ -261,7 +261,7 @@ HUEY = {
     "results": False,  # tasks record their outcome in the database, not in the queue
     "consumer": {
         "workers": envint("UNGCUU_TASK_WORKERS", 2),
-        "worker_type": "thread",
+        "worker_type": envstr("UNGCUU_TASK_WORKER_TYPE", "thread"),
         # The SQLite queue is polled: at most 0.4 s before a new task is seen, at a
         # few percent of one core when idle (Redis blocks on the queue instead).
         "initial_delay": 0.05,

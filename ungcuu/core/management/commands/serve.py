@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+WEB_NICE = int(os.environ.get("UNGCUU_WEB_NICE", 5))
+
 
 def _lan_address() -> str | None:
     """The machine's address on the office network, for phones to reach it."""
@@ -74,6 +76,10 @@ class Command(BaseCommand):
             os.environ["UNGCUU_BASE_URL"] = f"http://{lan or shown_host}:{port}"
             settings.BASE_URL = os.environ["UNGCUU_BASE_URL"]
         worker = None if no_worker else self._start_worker()
+        if worker is not None and WEB_NICE:
+            # Messages first: when the machine is busy, the task worker sending alerts
+            # gets the CPU before the web workers taking more reports (bench/README.md).
+            os.nice(WEB_NICE)
         try:
             if os.environ.get("UNGCUU_SERVER", "granian") == "waitress":
                 self._waitress(host, port, max(4, workers * threads))
