@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -372,7 +372,10 @@ def _send_now(deliveries: list[Delivery], channels: dict | None = None) -> None:
             late.append(delivery.pk)
             return None
         owned = (channels or {}).get(_owner(delivery), [])
-        return _try_channels(delivery, list(owned))
+        try:
+            return _try_channels(delivery, list(owned))
+        finally:
+            connections.close_all()  # only this thread's, should a message have read any
 
     futures = {_sending_pool().submit(send, delivery): delivery for delivery in deliveries}
     waiting = set(futures)
