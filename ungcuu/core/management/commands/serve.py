@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-WEB_NICE = int(os.environ.get("UNGCUU_WEB_NICE", 5))
+WEB_NICE = int(os.environ.get("UNGCUU_WEB_NICE", 10))
 
 
 def _lan_address() -> str | None:
