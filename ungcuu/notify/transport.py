@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from urllib.parse import quote
 
@@ -18,6 +19,20 @@ SMS_SCHEMES = {"httpsms", "smseagle", "smseagles", "brandname", "brandnames"}
 
 class TransportError(Exception):
     pass
+
+
+class _ThreadLog(logging.Handler):
+    """What Apprise logs from one sending thread. Several messages are sent at once,
+    and each refusal must name its own reason, not another thread's."""
+
+    def __init__(self, thread: int) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = thread
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.lines.append(record.getMessage())
 
 
 def _plugin(url: str):
@@ -70,13 +85,17 @@ def send(url: str, *, title: str, body: str, key: str, timeout: float | None = N
     outcome: dict[str, object] = {}
 
     def attempt() -> None:
+        capture = _ThreadLog(threading.get_ident())
+        logger = logging.getLogger("apprise")
+        logger.addHandler(capture)
         try:
-            with apprise.LogCapture(level=apprise.logging.WARNING) as log:
-                outcome["ok"] = plugin.notify(body=body, title=title)
-                outcome["log"] = log.getvalue()
+            outcome["ok"] = plugin.notify(body=body, title=title)
         except Exception as exc:  # a plugin bug must not kill the worker
             outcome["ok"] = False
-            outcome["log"] = repr(exc)
+            capture.lines.append(repr(exc))
+        finally:
+            logger.removeHandler(capture)
+            outcome["log"] = "\n".join(capture.lines)
 
     worker = threading.Thread(target=attempt, daemon=True, name="ungcuu-send")
     worker.start()

@@ -491,3 +491,25 @@ def test_two_workers_at_once_never_tell_about_the_same_incident_twice(
         str(d.key) for d in Delivery.objects.all()
     )
     assert len(receiver.at("/leader")) == 4
+
+
+def test_messages_failing_at_the_same_time_each_keep_their_own_reason(
+    django_capture_on_commit_callbacks, receiver, staff_a, staff_b, leader_a, printer_paper
+):
+    from ungcuu.core.testing import make_user
+
+    leader_b = make_user("b.leader", Role.TEAM_LEADER, center=staff_b.center)
+    channel(receiver, "/a", person=leader_a)
+    channel(receiver, "/b", person=leader_b)
+    receiver.fail("/a", 500)
+    receiver.fail("/b", 404)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = report(staff_a, printer_paper)
+        second = report(staff_b, printer_paper)
+
+    services.notify_report(first.pk)  # one pass, both sent at once
+
+    to_a = Delivery.objects.get(incident=first)
+    to_b = Delivery.objects.get(incident=second)
+    assert "500" in to_a.last_error and "404" not in to_a.last_error
+    assert "404" in to_b.last_error and "500" not in to_b.last_error
