@@ -381,7 +381,14 @@ def _send_now(deliveries: list[Delivery], channels: dict | None = None) -> None:
     waiting = set(futures)
     while waiting:
         done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-        outcomes = [(futures[f], *f.result()) for f in done if f.result() is not None]
+        outcomes = []
+        for future in done:
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - one message's bug is its own failure
+                outcome = (None, [(None, f"Lỗi khi gửi: {exc!r}"[:300], timezone.now())])
+            if outcome is not None:
+                outcomes.append((futures[future], *outcome))
         _record_many(outcomes)
     if late:
         Delivery.objects.filter(pk__in=late, state=DeliveryState.SENDING).update(
@@ -678,7 +685,9 @@ def _record(delivery: Delivery, sent_on: Channel | None, failures: list) -> str:
     for channel, error, at in failures:
         _timeline(delivery, ok=False, channel=channel, error=error, now=at)
     if sent_on is None:
-        errors = "; ".join(f"{channel}: {error}" for channel, error, _at in failures)
+        errors = "; ".join(
+            f"{channel}: {error}" if channel else error for channel, error, _at in failures
+        )
         return _retry_later(delivery, errors or "Không có kênh nào dùng được.")
     sent_at = timezone.now()
     with transaction.atomic():

@@ -513,3 +513,32 @@ def test_messages_failing_at_the_same_time_each_keep_their_own_reason(
     to_b = Delivery.objects.get(incident=second)
     assert "500" in to_a.last_error and "404" not in to_a.last_error
     assert "404" in to_b.last_error and "500" not in to_b.last_error
+
+
+def test_a_bug_while_sending_one_message_does_not_lose_the_others(
+    django_capture_on_commit_callbacks, monkeypatch, receiver, staff_a, staff_b, leader_a
+):
+    from ungcuu.catalog.models import IncidentType
+    from ungcuu.core.testing import make_user
+
+    leader_b = make_user("b.leader", Role.TEAM_LEADER, center=staff_b.center)
+    channel(receiver, "/a", person=leader_a)
+    channel(receiver, "/b", person=leader_b)
+    printer_paper = IncidentType.objects.get(code="printer-paper")
+    with django_capture_on_commit_callbacks(execute=False):
+        first = report(staff_a, printer_paper)
+        second = report(staff_b, printer_paper)
+    real = services._try_channels
+
+    def broken_for_a(delivery, channels):
+        if delivery.incident_id == first.pk:
+            raise ValueError("lỗi lập trình")
+        return real(delivery, channels)
+
+    monkeypatch.setattr(services, "_try_channels", broken_for_a)
+    services.notify_report(first.pk)
+
+    broken = Delivery.objects.get(incident=first)
+    assert broken.state == DeliveryState.PENDING and "lỗi lập trình" in broken.last_error
+    assert Delivery.objects.get(incident=second).state == DeliveryState.SENT
+    assert len(receiver.at("/b")) == 1 and receiver.at("/a") == []
