@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language_info
 
 register = template.Library()
 
@@ -23,3 +26,14 @@ def duration(value: timedelta | None) -> str:
     if mins or not parts:
         parts.append(f"{mins} phút")
     return " ".join(parts)
+
+
+@register.simple_tag
+def languages_local() -> list[tuple[str, str]]:
+    """Each available language named in its own words ("English", "Tiếng Việt"), so
+    someone who reads only that language finds it. NFC, like all the app's text
+    (Django's own table writes Vietnamese with combining marks)."""
+    return [
+        (code, unicodedata.normalize("NFC", get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ]

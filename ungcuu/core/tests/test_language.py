@@ -37,3 +37,9 @@ def test_an_english_browser_still_gets_vietnamese_until_the_person_switches():
 
     client.post("/i18n/setlang/", {"language": "vi", "next": "/login/"})
     assert "Tên đăng nhập" in client.get("/login/").content.decode()
+
+
+def test_the_language_switch_names_each_language_in_its_own_words():
+    page = Client().get("/login/").content.decode()
+    assert 'lang="en"' in page and ">English</button>" in page
+    assert ">Tiếng Việt</button>" in page and "Tiếng Anh" not in page
