@@ -116,3 +116,27 @@ def test_report_refuses_a_text_file_named_as_a_photo(page, login, staff_a):
     expect(page.get_by_role("radio", name=re.compile(PRINTER_PAPER))).to_be_checked()
     assert not Incident.objects.exists()
     assert not Attachment.objects.exists()
+
+
+def test_a_long_e_mail_address_of_a_contact_wraps_on_a_small_phone(page, login, staff_a, vnpt):
+    from ungcuu.catalog.models import IncidentType
+    from ungcuu.incidents.services import incident_report
+    from ungcuu.org.models import Contact
+
+    email = "to.doi.ung.ky.thuat.vnpt.nghe.an@demo.ungcuu.vn"
+    Contact.objects.create(
+        organisation=vnpt, center=staff_a.center, name="Tổ Đối ứng", phone="0238 3937 182",
+        email=email,
+    )  # fmt: skip
+    incident = incident_report(
+        actor=staff_a,
+        center=staff_a.center,
+        incident_type=IncidentType.objects.get(code="internet"),
+    ).incident
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(staff_a)
+    page.goto(f"/incidents/{incident.pk}/")
+
+    expect(page.locator(f'a[href="mailto:{email}"]')).to_be_visible()
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
