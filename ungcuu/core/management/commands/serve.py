@@ -76,7 +76,7 @@ class Command(BaseCommand):
             os.environ["UNGCUU_BASE_URL"] = f"http://{lan or shown_host}:{port}"
             settings.BASE_URL = os.environ["UNGCUU_BASE_URL"]
         worker = None if no_worker else self._start_worker()
-        if worker is not None and WEB_NICE:
+        if worker is not None and WEB_NICE and hasattr(os, "nice"):  # not on Windows
             # Messages first: when the machine is busy, the task worker sending alerts
             # gets the CPU before the web workers taking more reports (bench/README.md).
             os.nice(WEB_NICE)
