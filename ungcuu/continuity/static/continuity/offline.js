@@ -456,10 +456,10 @@
 
   function sync() {
     if (navigator.locks && navigator.locks.request) {
-      // One tab sends at a time; the server's idempotency covers the rest.
-      return navigator.locks.request("ungcuu-sync", { ifAvailable: true }, function (lock) {
-        return lock ? syncNow() : null;
-      });
+      // One tab sends at a time; the server's idempotency covers the rest. A tab that
+      // waits for the lock looks again afterwards, so its banner never keeps showing
+      // records another tab has already sent.
+      return navigator.locks.request("ungcuu-sync", function () { return syncNow(); });
     }
     return syncNow();
   }
