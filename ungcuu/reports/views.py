@@ -77,10 +77,8 @@ def _query(scope, period) -> str:
     return urlencode(params)
 
 
-@login_required
-@require_GET
-def index(request):
-    """Choose the scope and period; see the figures; download Word or Excel."""
+def _figures_page(request, template: str):
+    """A page of the period's figures; a bad choice of scope or period is a 400 form."""
     form = _period_form(request)
     status = 200
     context = {"form": form}
@@ -92,7 +90,14 @@ def index(request):
     else:
         context.update(dashboard_context(scope, period, compute(scope, period)))
         context["query"] = _query(scope, period)
-    return render(request, "reports/index.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def index(request):
+    """Choose the scope and period; see the figures; download Word or Excel."""
+    return _figures_page(request, "reports/index.html")
 
 
 @login_required
@@ -160,18 +165,7 @@ def job_file(request, job_uuid):
 @login_required
 @require_GET
 def dashboard(request):
-    form = _period_form(request)
-    status = 200
-    context = {"form": form}
-    try:
-        scope, period = _choice(request, form)
-    except ServiceError as exc:
-        form.add_error(None, exc.message)
-        status = 400
-    else:
-        context.update(dashboard_context(scope, period, compute(scope, period)))
-        context["query"] = _query(scope, period)
-    return render(request, "reports/dashboard.html", context, status=status)
+    return _figures_page(request, "reports/dashboard.html")
 
 
 # --- minutes ------------------------------------------------------------------
