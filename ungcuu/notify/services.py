@@ -342,7 +342,7 @@ def notify_report(incident_id: int) -> int:
     return len(queued)
 
 
-def _send_now(deliveries: list[Delivery], channels: dict | None = None) -> None:
+def _send_now(deliveries: list[Delivery], channels: dict[tuple[str, int], list[Channel]]) -> None:
     """Send the first messages in this task rather than queueing one task each: a
     round trip through the queue per message is what a burst of reports waits on.
 
@@ -371,7 +371,7 @@ def _send_now(deliveries: list[Delivery], channels: dict | None = None) -> None:
         if time.monotonic() - started > INLINE_SECONDS:
             late.append(delivery.pk)
             return None
-        owned = (channels or {}).get(_owner(delivery), [])
+        owned = channels.get(_owner(delivery), [])
         try:
             return _try_channels(delivery, list(owned))
         finally:
@@ -658,26 +658,13 @@ def _try_channels(delivery: Delivery, channels: list[Channel]):
 
 
 def _record_many(outcomes: list[tuple[Delivery, Channel | None, list]]) -> None:
-    """Write the attempts that finished together in one transaction (a burst's sends
-    finish many at a time); a failed one is retried as usual."""
-    sent = [(d, channel) for d, channel, failures in outcomes if channel and not failures]
+    """Write the attempts that finished together (a burst's sends finish many at a
+    time): the clean successes in one transaction, the others one by one."""
+    clean = [(d, channel) for d, channel, failures in outcomes if channel and not failures]
     for delivery, channel, failures in outcomes:
         if not channel or failures:
             _record(delivery, channel, failures)
-    if not sent:
-        return
-    sent_at = timezone.now()
-    with transaction.atomic():
-        by_channel: dict[Channel, list[int]] = {}
-        for delivery, channel in sent:
-            by_channel.setdefault(channel, []).append(delivery.pk)
-        for channel, ids in by_channel.items():
-            Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING).update(
-                state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
-            )
-        IncidentEvent.objects.bulk_create(
-            _event(d, ok=True, channel=channel, error="", now=sent_at) for d, channel in sent
-        )
+    _mark_sent(clean)
 
 
 def _record(delivery: Delivery, sent_on: Channel | None, failures: list) -> str:
@@ -689,13 +676,26 @@ def _record(delivery: Delivery, sent_on: Channel | None, failures: list) -> str:
             f"{channel}: {error}" if channel else error for channel, error, _at in failures
         )
         return _retry_later(delivery, errors or "Không có kênh nào dùng được.")
-    sent_at = timezone.now()
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
-            state=DeliveryState.SENT, sent_at=sent_at, channel=sent_on, last_error=""
-        )
-        _timeline(delivery, ok=True, channel=sent_on, error="", now=sent_at)
+    _mark_sent([(delivery, sent_on)])
     return "sent"
+
+
+def _mark_sent(sent: list[tuple[Delivery, Channel]]) -> None:
+    """Sent, with its timeline event, in one transaction: one UPDATE per channel."""
+    if not sent:
+        return
+    sent_at = timezone.now()
+    by_channel: dict[Channel, list[int]] = {}
+    for delivery, channel in sent:
+        by_channel.setdefault(channel, []).append(delivery.pk)
+    with transaction.atomic():
+        for channel, ids in by_channel.items():
+            Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING).update(
+                state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
+            )
+        IncidentEvent.objects.bulk_create(
+            _event(d, ok=True, channel=channel, error="", now=sent_at) for d, channel in sent
+        )
 
 
 def _retry_later(delivery: Delivery, error: str) -> str:
