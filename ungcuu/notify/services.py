@@ -316,8 +316,11 @@ def notify_report(incident_id: int) -> int:
         if not incidents:
             return 0
         runs = []
+        policies: dict[int, RoutingPolicy] = {}  # a center without a row makes it once
         for incident in incidents:
-            policy = policy_for(incident.center)
+            if incident.center_id not in policies:
+                policies[incident.center_id] = policy_for(incident.center)
+            policy = policies[incident.center_id]
             complex_ = incident.tier == Tier.COMPLEX
             runs.append(
                 EscalationRun(
