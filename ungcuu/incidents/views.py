@@ -29,9 +29,9 @@ from ungcuu.incidents.selectors import (
 from ungcuu.notify.messages import escalation_note, share_text
 from ungcuu.notify.selectors import failed_deliveries
 from ungcuu.notify.services import detail_url
-from ungcuu.org.models import Organisation, Role
-from ungcuu.org.scope import centers_for
-from ungcuu.org.selectors import center_people, contacts_for, on_duty
+from ungcuu.org.models import Role
+from ungcuu.org.scope import assignable_people, centers_for, escalation_targets
+from ungcuu.org.selectors import contacts_for, on_duty
 
 PAGE_SIZE = 50
 LEADER_ROLES = frozenset(
@@ -146,7 +146,7 @@ def _detail_context(request, incident, **extra):
         "allowed": allowed,
         "kinds": EventKind,
         "organisations": _escalation_choices(incident) if EventKind.ESCALATED in allowed else [],
-        "people": center_people(incident.center) if EventKind.ASSIGNED in allowed else [],
+        "people": assignable_people(incident) if EventKind.ASSIGNED in allowed else [],
         "escalated_to": incident.escalated_to.all(),
         "deliveries": incident.deliveries.select_related("channel"),
         "share_text": share_text(incident, detail_url=detail_url(incident)),
@@ -162,10 +162,9 @@ def _detail_context(request, incident, **extra):
 def _escalation_choices(incident):
     """Organisations of the incident's province (or nationwide), the type's targets first."""
     targets = set(incident.incident_type.escalation_targets)
-    orgs = Organisation.objects.filter(province__isnull=True) | Organisation.objects.filter(
-        province_id=incident.center.province_id
-    )
-    return sorted(orgs.distinct(), key=lambda org: (org.kind not in targets, org.name))
+    # The service's own rule, so the page never offers what the service refuses.
+    orgs = escalation_targets(incident)
+    return sorted(orgs, key=lambda org: (org.kind not in targets, org.name))
 
 
 @login_required

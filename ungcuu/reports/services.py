@@ -16,6 +16,7 @@ from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import EventKind, Incident
 from ungcuu.org.models import Role, User
+from ungcuu.org.scope import require_incident
 from ungcuu.reports.models import JobState, Minutes, ReportJob
 from ungcuu.reports.stats import duration_text
 
@@ -247,6 +248,7 @@ def minutes_save(*, actor: User, incident: Incident, data: dict) -> Minutes:
     """Save the minutes as edited; the first save gives them the next number of the year."""
     if not may_edit_minutes(actor):
         raise ServiceError("Bạn không có quyền lập biên bản.", status=403)
+    require_incident(actor, incident)
     clean: dict = {}
     errors: dict[str, str] = {}
     for name in TEXT_FIELDS:

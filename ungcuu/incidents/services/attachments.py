@@ -20,6 +20,7 @@ from ungcuu.incidents.models import (
 from ungcuu.incidents.services.common import _now
 from ungcuu.incidents.uploads import check_uploads
 from ungcuu.org.models import User
+from ungcuu.org.scope import require_incident
 
 
 def _store_attachment(actor, incident, upload, content_type, ext, now) -> Attachment:
@@ -49,6 +50,7 @@ def _store_attachment(actor, incident, upload, content_type, ext, now) -> Attach
 def attachment_add(
     *, actor: User, incident: Incident, files: Iterable[UploadedFile], now: datetime | None = None
 ) -> list[Attachment]:
+    require_incident(actor, incident)
     checked = check_uploads(list(files))
     if not checked:
         raise ServiceError("Vui lòng chọn ảnh hoặc video.", field="files")

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.numbers import parse_id, whole_number
 from ungcuu.incidents import permissions
 from ungcuu.incidents.models import (
     EventKind,
@@ -27,6 +28,12 @@ from ungcuu.incidents.services.common import (
 from ungcuu.incidents.services.state import _record_escalations, apply_event
 from ungcuu.notify import services as notify
 from ungcuu.org.models import Organisation, User
+from ungcuu.org.scope import (
+    assignable_people,
+    escalation_targets,
+    require_escalation_targets,
+    require_incident,
+)
 
 
 def _append(
@@ -45,11 +52,19 @@ def _append(
 
     ``authorized`` skips the role check (a signed link stands for the person) but
     never the check of the incident's state."""
+    if not authorized:
+        require_incident(actor, incident)
     event_uuid = _uuid(event_uuid, "uuid") if event_uuid else uuid_lib.uuid4()
     existing = IncidentEvent.objects.filter(uuid=event_uuid).first()
     if existing:
-        if existing.incident_id != incident.pk:
-            raise ServiceError("Mã uuid này đã được dùng.", field="uuid", status=409)
+        if existing.incident_id != incident.pk or existing.kind != kind:
+            raise ServiceError(
+                f"Mã uuid này đã được dùng cho diễn biến “{existing.get_kind_display()}”.",
+                field="uuid",
+                status=409,
+                # Another incident's event is named by nothing: it may be another center's.
+                extra={"id": existing.pk} if existing.incident_id == incident.pk else None,
+            )
         return existing, False
     now = _now(now)
     with transaction.atomic():
@@ -154,7 +169,8 @@ def incident_note(*, actor: User, incident: Incident, text: str, event_uuid=None
 
 
 def incident_assign(*, actor: User, incident: Incident, assignee: User, event_uuid=None, now=None):
-    if assignee.center_id != incident.center_id or not assignee.is_active:
+    require_incident(actor, incident)
+    if not assignable_people(incident).filter(pk=assignee.pk).exists():
         raise ServiceError("Người được giao phải thuộc Trung tâm của sự cố.", field="assignee")
     return _append(
         actor=actor,
@@ -170,10 +186,7 @@ def incident_step(
     *, actor: User, incident: Incident, step: int, done: bool = True, event_uuid=None, now=None
 ):
     """Tick (or untick) a playbook step; ticking one already ticked changes nothing."""
-    try:
-        position = int(step)
-    except (TypeError, ValueError) as exc:
-        raise ServiceError("Bước xử lý không hợp lệ.", field="step") from exc
+    position = whole_number(step, field="step", low=0, high=1000, label="Bước xử lý")
     playbook = incident.incident_type.steps.filter(position=position).first()
     if playbook is None:
         raise ServiceError("Không có bước xử lý này trong hướng dẫn.", field="step")
@@ -221,7 +234,9 @@ def incident_escalate(
     now=None,
 ):
     """Escalate to outside organisations (which may then see and update the incident)."""
+    require_incident(actor, incident)
     orgs = list(organisations)
+    require_escalation_targets(incident, orgs)
     note = _text(note, "note")
     return _append(
         actor=actor,
@@ -318,6 +333,7 @@ def incident_event(
     Returns the event and whether it is new; ticking a step that is already
     ticked returns the event that ticked it and False."""
     common = {"actor": actor, "incident": incident, "event_uuid": event_uuid}
+    require_incident(actor, incident)
     if kind == EventKind.ACKNOWLEDGED:
         return incident_acknowledge(**common)
     if kind == EventKind.STARTED:
@@ -329,20 +345,24 @@ def incident_event(
             raise ServiceError("Vui lòng chọn bước xử lý.", field="step")
         return incident_step(step=data["step"], done=kind == EventKind.STEP_DONE, **common)
     if kind == EventKind.ASSIGNED:
-        assignee = User.objects.filter(username=data.get("assignee") or "").first()
+        # Looked up among the incident's people only: another center's username is
+        # answered like one that does not exist.
+        assignee = assignable_people(incident).filter(username=data.get("assignee") or "").first()
         if assignee is None:
             raise ServiceError("Không tìm thấy người được giao.", field="assignee")
         return incident_assign(assignee=assignee, **common)
     if kind == EventKind.ESCALATED:
-        try:
-            wanted = {int(pk) for pk in data.get("organisations") or []}
-        except (TypeError, ValueError) as exc:
-            raise ServiceError("Đơn vị không hợp lệ.", field="organisations") from exc
+        wanted = {parse_id(pk) for pk in data.get("organisations") or []}
+        if None in wanted:
+            raise ServiceError("Đơn vị không hợp lệ.", field="organisations")
         if not wanted:
             raise ServiceError("Vui lòng chọn ít nhất một đơn vị.", field="organisations")
-        organisations = list(Organisation.objects.filter(pk__in=wanted))
+        organisations = list(escalation_targets(incident).filter(pk__in=wanted))
         if len(organisations) != len(wanted):
-            raise ServiceError("Có đơn vị không tồn tại.", field="organisations")
+            raise ServiceError(
+                "Có đơn vị không tồn tại hoặc không thuộc tỉnh nơi xảy ra sự cố.",
+                field="organisations",
+            )
         return incident_escalate(organisations=organisations, note=data.get("text", ""), **common)
     if kind == EventKind.RESOLVED:
         return incident_resolve(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.org.models import Center, User
+from ungcuu.org.scope import require_own, require_same_center
 from ungcuu.readiness.models import Certificate, CertProvider, CertStatus
 from ungcuu.readiness.services.common import day, is_keeper, require, require_center, text
 
@@ -82,8 +83,15 @@ def certificate_save(
     """Record an officer's certificate; dates typed in or read from the file."""
     require(is_keeper(actor))
     require_center(actor, center)
-    if holder.center_id != center.pk:
-        raise ServiceError("Cán bộ phải thuộc Trung tâm.", field="holder")
+    if certificate is not None:
+        require_own(actor, certificate, what="chứng thư số", field="certificate")
+        require_same_center(
+            certificate,
+            center,
+            message="Chứng thư số không thuộc Trung tâm này.",
+            field="certificate",
+        )
+    require_same_center(holder, center, message="Cán bộ phải thuộc Trung tâm.", field="holder")
     if provider not in CertProvider.values:
         raise ServiceError("Nơi cấp không hợp lệ.", field="provider")
     if status not in CertStatus.values:

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import nfc
 from ungcuu.org.models import Role, User
-from ungcuu.org.scope import centers_for
+from ungcuu.org.scope import require_center as _require_center
 
 # Who keeps the registers (supplies, equipment, certificates) and plans drills.
 KEEPERS = frozenset(
@@ -37,8 +37,7 @@ def require(allowed: bool) -> None:
 
 
 def require_center(user: User, center) -> None:
-    if not centers_for(user).filter(pk=center.pk).exists():
-        raise ServiceError("Không tìm thấy trung tâm.", status=404)
+    _require_center(user, center)
 
 
 def text(value, field: str, *, limit: int, required: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.org.models import Center, User
+from ungcuu.org.scope import require_incident, require_own, require_same_center
 from ungcuu.readiness.models import Equipment, EquipmentKind, EquipmentStatus, IncidentEquipment
 from ungcuu.readiness.services.common import (
     day,
@@ -34,6 +35,11 @@ def equipment_save(
 ) -> Equipment:
     require(is_keeper(actor))
     require_center(actor, center)
+    if equipment is not None:
+        require_own(actor, equipment, what="thiết bị", field="equipment")
+        require_same_center(
+            equipment, center, message="Thiết bị không thuộc Trung tâm này.", field="equipment"
+        )
     if kind not in EquipmentKind.values:
         raise ServiceError("Loại thiết bị không hợp lệ.", field="kind")
     if status not in EquipmentStatus.values:
@@ -55,9 +61,14 @@ def equipment_save(
 def equipment_link(*, actor: User, incident, equipment: Equipment) -> IncidentEquipment:
     """Name a piece of equipment as involved in an incident (once)."""
     require(is_checker(actor))
-    require_center(actor, equipment.center)
-    if equipment.center_id != incident.center_id:
-        raise ServiceError("Thiết bị không thuộc Trung tâm của sự cố.", field="equipment")
+    require_incident(actor, incident, field="incident")
+    require_own(actor, equipment, what="thiết bị", field="equipment")
+    require_same_center(
+        equipment,
+        incident.center_id,
+        message="Thiết bị không thuộc Trung tâm của sự cố.",
+        field="equipment",
+    )
     link, _ = IncidentEquipment.objects.get_or_create(
         incident=incident, equipment=equipment, defaults={"added_by": actor}
     )
