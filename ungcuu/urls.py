@@ -1,10 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from ungcuu.api.api import api
 from ungcuu.core import pwa
 from ungcuu.core import views as core_views
+from ungcuu.core.numbers import IdConverter
 from ungcuu.incidents import views as incident_views
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -22,4 +25,6 @@ urlpatterns = [
     path("", include("ungcuu.reports.urls")),
     path("", include("ungcuu.readiness.urls")),
     path("", include("ungcuu.knowledge.urls")),
+    path("", include("ungcuu.catalog.urls")),
+    path("", include("ungcuu.core.audit.urls")),
 ]

@@ -6,14 +6,16 @@ from uuid import UUID
 
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field
+from ninja.pagination import paginate
+from pydantic import Field, StrictInt
 
+from ungcuu.api.errors import ErrorOut
+from ungcuu.api.pagination import Pagination
+from ungcuu.api.types import Id
 from ungcuu.continuity import selectors, services
 from ungcuu.continuity.models import PaperIntake
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents import permissions
-from ungcuu.incidents.models import Incident
 from ungcuu.org.scope import center_for_report
 
 router = Router(tags=["Tiếp nhận hồ sơ bằng giấy"])
@@ -26,7 +28,7 @@ class PaperIntakeIn(Schema):
     # service answers each mistake in Vietnamese.
     client_uuid: UUID
     center: str | None = Field(None, description="Mã trung tâm, ví dụ bachngoc")
-    incident: int | str | None = Field(None, description="Mã số (id) sự cố, nếu có")
+    incident: StrictInt | str | None = Field(None, description="Mã số (id) sự cố, nếu có")
     citizen_name: str = Field("", max_length=400)
     citizen_id: str = Field("", max_length=40, description="Số CCCD, 12 chữ số")
     phone: str = Field("", max_length=40)
@@ -34,10 +36,10 @@ class PaperIntakeIn(Schema):
     email: str = Field("", max_length=200)
     procedure: str = Field("", max_length=400)
     procedure_code: str = Field("", max_length=60)
-    processing_days: int | str | None = Field(None, description="Số ngày làm việc")
+    processing_days: StrictInt | str | None = Field(None, description="Số ngày làm việc")
     documents: list[str] | str = Field(default_factory=list)
     documents_note: str = Field("", max_length=4000)
-    copies: int | str | None = 1
+    copies: StrictInt | str | None = 1
     received_at: datetime | str | None = None
     return_place: str = "desk"
     needs_db_check: bool | str = False
@@ -79,20 +81,9 @@ class ReentryOut(PaperIntakeOut):
     warning: str = ""
 
 
-def _incident(value, center) -> Incident | None:
-    if value in (None, ""):
-        return None
-    if not (str(value).isascii() and str(value).isdecimal()):
-        raise ServiceError("Mã sự cố không hợp lệ.", field="incident")
-    incident = Incident.objects.filter(pk=int(value), center=center).first()
-    if incident is None:
-        raise ServiceError("Không tìm thấy sự cố này ở trung tâm đã chọn.", field="incident")
-    return incident
-
-
 @router.post(
     "/paper-intakes",
-    response={200: PaperIntakeOut, 201: PaperIntakeOut},
+    response={200: PaperIntakeOut, 201: PaperIntakeOut, (403, 409): ErrorOut},
     summary="Ghi hồ sơ tiếp nhận bằng giấy (gửi lại cùng client_uuid trả về bản đã có)",
 )
 def paper_intake_create(request, payload: PaperIntakeIn):
@@ -105,7 +96,7 @@ def paper_intake_create(request, payload: PaperIntakeIn):
     result = services.intake_create(
         actor=user,
         center=center,
-        incident=_incident(payload.incident, center),
+        incident=services.intake_incident(center, payload.incident),
         client_uuid=payload.client_uuid,
         citizen_name=payload.citizen_name,
         citizen_id=payload.citizen_id,
@@ -126,12 +117,12 @@ def paper_intake_create(request, payload: PaperIntakeIn):
 
 
 @router.get("/paper-intakes", response=list[PaperIntakeOut], summary="Sổ hồ sơ tiếp nhận bằng giấy")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def paper_intake_list(
     request,
     pending_reentry: bool | None = None,
     center: str | None = None,
-    incident: int | None = None,
+    incident: Id | None = None,
 ):
     qs = selectors.intakes_for(request.auth)
     if pending_reentry is True:
@@ -146,7 +137,7 @@ def paper_intake_list(
 
 
 @router.get("/paper-intakes/{intake_id}", response=PaperIntakeOut, summary="Một hồ sơ giấy")
-def paper_intake_detail(request, intake_id: int):
+def paper_intake_detail(request, intake_id: Id):
     return _get(request.auth, intake_id)
 
 
@@ -159,10 +150,10 @@ def _get(user, intake_id: int) -> PaperIntake:
 
 @router.post(
     "/paper-intakes/{intake_id}/reentry",
-    response=ReentryOut,
+    response={200: ReentryOut, (403, 409): ErrorOut},
     summary="Ghi mã hồ sơ chính thức sau khi nhập lại vào phần mềm một cửa",
 )
-def paper_intake_reentry(request, intake_id: int, payload: ReentryIn):
+def paper_intake_reentry(request, intake_id: Id, payload: ReentryIn):
     user = request.auth
     intake = _get(user, intake_id)
     if not permissions.may_report(user):

@@ -81,6 +81,8 @@ class PaperIntake(models.Model):
     entered into it once it is back (re-entry)."""
 
     client_uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    # Fingerprint of the body that created the row: a replay with another body is a 409.
+    client_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     center = models.ForeignKey(
         Center, on_delete=models.PROTECT, related_name="paper_intakes", verbose_name=_("trung tâm")
     )

@@ -14,17 +14,21 @@ from django.utils.dateparse import parse_datetime
 from ungcuu.continuity.models import IntakeSequence, PaperIntake, Procedure, ReturnPlace
 from ungcuu.continuity.workdays import Calendar
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.idempotency import body_digest, check_replay
+from ungcuu.core.numbers import whole_number
 from ungcuu.core.sequences import next_in_year
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
 from ungcuu.incidents.services.common import CLOCK_SKEW
 from ungcuu.org.models import Center, Role, User
+from ungcuu.org.scope import require_center, require_own
 from ungcuu.readiness.services.drills import drill_running
 
-CCCD = re.compile(r"^\d{12}$")
-PHONE = re.compile(r"^\+?[\d .-]{8,15}$")
+# ASCII digits only: "\d" would also take Arabic-Indic or fullwidth digits.
+CCCD = re.compile(r"^[0-9]{12}$")
+PHONE = re.compile(r"^\+?[0-9 .-]{8,15}$")
 # Circular 01/2018's dossier code, e.g. 000.00.04.H40-230414-0002; checked softly.
-DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$")
+DOSSIER_CODE = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}$")
 MAX_PROCESSING_DAYS = 365
 
 
@@ -54,7 +58,7 @@ def _text(
 
 def check_citizen_id(value) -> str:
     digits = re.sub(r"[\s.]", "", nfc(value))
-    if not CCCD.match(digits):
+    if not CCCD.fullmatch(digits):
         raise ServiceError(
             "Số CCCD phải gồm đúng 12 chữ số (ví dụ 040190001234).", field="citizen_id"
         )
@@ -87,29 +91,52 @@ def _received_at(value, now: datetime) -> datetime:
 
 
 def _days(value) -> int:
-    try:
-        days = int(value)
-    except (TypeError, ValueError) as exc:
+    if value in (None, ""):
         raise ServiceError(
             "Vui lòng nhập thời hạn giải quyết (số ngày làm việc).", field="processing_days"
-        ) from exc
-    if not 0 <= days <= MAX_PROCESSING_DAYS:
-        raise ServiceError(
-            f"Thời hạn giải quyết phải từ 0 đến {MAX_PROCESSING_DAYS} ngày làm việc.",
-            field="processing_days",
         )
-    return days
+    return whole_number(
+        value,
+        field="processing_days",
+        low=0,
+        high=MAX_PROCESSING_DAYS,
+        label="Thời hạn giải quyết (ngày làm việc)",
+    )
 
 
 def _documents(value) -> list[str]:
     if value in (None, ""):
         return []
     items = value.splitlines() if isinstance(value, str) else list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise ServiceError("Thành phần hồ sơ phải là chữ.", field="documents")
     cleaned = [" ".join(nfc(item).split()) for item in items]
-    cleaned = [item[:200] for item in cleaned if item]
+    cleaned = [item for item in cleaned if item]
     if len(cleaned) > 50:
         raise ServiceError("Quá nhiều giấy tờ (tối đa 50).", field="documents")
+    if any(len(item) > 200 for item in cleaned):
+        raise ServiceError(
+            "Tên một giấy tờ quá dài (tối đa 200 ký tự); ghi phần còn lại vào ô ghi chú.",
+            field="documents",
+        )
     return cleaned
+
+
+def intake_incident(center: Center, value) -> Incident | None:
+    """The incident a dossier is taken during, from the id a form or a client sent:
+    none when empty, refused when it is not an incident of that center."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Incident):
+        found = value if value.center_id == center.pk else None
+    else:
+        text = str(value).strip()
+        if isinstance(value, bool) or not (text.isascii() and text.isdecimal()) or len(text) > 18:
+            raise ServiceError("Mã sự cố không hợp lệ.", field="incident")
+        found = Incident.objects.filter(pk=int(text), center=center).first()
+    if found is None:
+        raise ServiceError("Không tìm thấy sự cố này ở trung tâm đã chọn.", field="incident")
+    return found
 
 
 def receipt_number(center: Center, year: int, sequence: int) -> str:
@@ -147,9 +174,29 @@ def intake_create(
     client_uuid=None,
     now: datetime | None = None,
 ) -> IntakeResult:
-    """Register a dossier taken on paper. Replaying the same ``client_uuid`` returns
-    the first record and changes nothing."""
+    """Register a dossier taken on paper. Replaying the same ``client_uuid`` with the same
+    body returns the first record and changes nothing; another body is refused (409)."""
+    require_center(actor, center, field="center")
     now = now or timezone.now()
+    digest = body_digest(
+        center=center.code,
+        incident=incident.pk if incident else None,
+        citizen_name=citizen_name,
+        citizen_id=citizen_id,
+        procedure=procedure,
+        procedure_code=procedure_code,
+        processing_days=processing_days,
+        phone=phone,
+        address=address,
+        email=email,
+        documents=documents,
+        documents_note=documents_note,
+        copies=copies,
+        received_at=received_at,
+        return_place=return_place,
+        needs_db_check=bool(needs_db_check),
+        book=book,
+    )
     if client_uuid:
         try:
             client_uuid = (
@@ -163,6 +210,7 @@ def intake_create(
         if existing:
             if existing.center_id != center.pk:
                 raise ServiceError("Mã client_uuid này đã được dùng.", status=409)
+            check_replay(existing.client_digest, digest, existing_id=existing.pk, what="hồ sơ")
             return IntakeResult(existing, False)
     else:
         client_uuid = uuid_lib.uuid4()
@@ -207,6 +255,7 @@ def intake_create(
             sequence = next_in_year(IntakeSequence, center, year)
             intake = PaperIntake.objects.create(
                 client_uuid=client_uuid,
+                client_digest=digest,
                 center=center,
                 incident=incident,
                 receipt_number=receipt_number(center, year, sequence),
@@ -237,18 +286,15 @@ def intake_create(
         existing = PaperIntake.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
             raise
+        check_replay(existing.client_digest, digest, existing_id=existing.pk, what="hồ sơ")
         return IntakeResult(existing, False)
     return IntakeResult(intake, True)
 
 
 def _copies(value) -> int:
-    try:
-        copies = int(value or 1)
-    except (TypeError, ValueError) as exc:
-        raise ServiceError("Số lượng hồ sơ phải là số nguyên.", field="copies") from exc
-    if not 1 <= copies <= 99:
-        raise ServiceError("Số lượng hồ sơ phải từ 1 đến 99 bộ.", field="copies")
-    return copies
+    if value in (None, ""):
+        return 1
+    return whole_number(value, field="copies", low=1, high=99, label="Số lượng hồ sơ (bộ)")
 
 
 def dossier_code_warning(code: str) -> str:
@@ -266,6 +312,7 @@ def intake_reenter(
     """Record that a paper dossier was entered into the one-stop software under its
     official code. The time of receipt stays as it was. Recording the same code again
     changes nothing; a different code on an entered dossier is refused."""
+    require_own(actor, intake, what="hồ sơ", field="intake")
     code = " ".join(nfc(dossier_code).split()).upper()
     if not code:
         raise ServiceError("Vui lòng nhập mã hồ sơ chính thức.", field="dossier_code")

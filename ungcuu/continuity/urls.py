@@ -9,10 +9,10 @@ urlpatterns = [
     path("paper/new/", views.intake_new, name="intake"),
     path("paper/reentry/", views.reentry, name="reentry"),
     path("paper/blank-forms/", views.blank_forms, name="blank_forms"),
-    path("paper/<int:intake_id>/slip/", views.slip, name="slip"),
+    path("paper/<id:intake_id>/slip/", views.slip, name="slip"),
     path("s/<str:token>/", views.status, name="status"),
     path("board/", views.board_edit, name="board_edit"),
     path("board/<slug:code>/", views.board, name="board"),
     path("board/<slug:code>/state.json", views.board_state, name="board_state"),
-    path("announce/<int:incident_id>/", views.announce, name="announce"),
+    path("announce/<id:incident_id>/", views.announce, name="announce"),
 ]

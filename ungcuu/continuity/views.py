@@ -56,21 +56,11 @@ def intake_new(request):
             form.add_error(None, _("Vui lòng chọn trung tâm."))
         elif form.is_valid():
             data = form.cleaned_data
-            incident = None
-            if incident_choice:
-                incident = next((i for i in open_incidents if str(i.pk) == incident_choice), None)
-                if incident is None:
-                    incident = Incident.objects.filter(
-                        pk=incident_choice
-                        if incident_choice.isascii() and incident_choice.isdecimal()
-                        else 0,
-                        center=center,
-                    ).first()
             try:
                 result = services.intake_create(
                     actor=user,
                     center=center,
-                    incident=incident,
+                    incident=services.intake_incident(center, incident_choice),
                     client_uuid=data["client_uuid"],
                     citizen_name=data["citizen_name"],
                     citizen_id=data["citizen_id"],
@@ -195,6 +185,8 @@ def blank_forms(request):
     center = request.user.center
     if center is None:
         center = centers_for(request.user).first()
+    if center is None:  # a vendor no center has escalated to: no center to print for
+        raise Http404
     return render(
         request,
         "continuity/blank_forms.html",

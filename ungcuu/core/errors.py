@@ -8,6 +8,8 @@ class ServiceError(Exception):
 
     ``status`` is the HTTP status the API answers with: 400 for bad input,
     403 for a forbidden action, 409 for a conflict with the current state.
+    ``extra`` goes into the API's answer as it is (the ``id`` of the record a
+    replayed ``client_uuid`` already names).
     """
 
     def __init__(
@@ -17,11 +19,13 @@ class ServiceError(Exception):
         field: str | None = None,
         status: int = 400,
         fields: dict[str, str] | None = None,
+        extra: dict | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.fields: dict[str, str] = dict(fields or {})
+        self.extra: dict = dict(extra or {})
         if field:
             self.fields[field] = message
 

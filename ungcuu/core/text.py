@@ -1,12 +1,41 @@
-"""Vietnamese text handling: NFC input, diacritic-free folding, alphabetical order."""
+"""Vietnamese text handling: the one cleaning of text that enters, diacritic-free folding,
+alphabetical order, and text made safe for the document formats."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _BASE_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+# C0 controls but tab and newline, DEL, C1 controls, lone surrogates (a JSON "\\ud800"
+# cannot be stored) and the two non-characters XML refuses. Word puts a vertical tab
+# (\x0b) in for Shift+Enter; pasted from there it would break every XLSX and DOCX.
+_UNWANTED = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 (XLSX, DOCX) can hold: tab, newline, carriage return and the rest.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class NulCharacterError(ValueError):
+    """A NUL character (\\x00) in text: refused, never stored or silently dropped."""
+
+
+def clean_text(value: str) -> str:
+    """The one normalisation of every text that enters UngCuu (pages, API, CLI, imports,
+    offline replays): NFC, line breaks as ``\\n``, control characters removed (tab and
+    newline kept). A NUL raises :class:`NulCharacterError`: the caller names the field."""
+    if "\x00" in value:
+        raise NulCharacterError(value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _UNWANTED.sub("", value))
+
+
+def xml_safe(value: str) -> str:
+    """Text an XLSX cell or a DOCX run can hold: whatever is stored, a document is built."""
+    return _NOT_XML.sub("", value)
 
 
 def nfc(value: str | None) -> str:

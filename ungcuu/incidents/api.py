@@ -4,9 +4,12 @@ from uuid import UUID
 
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from ungcuu.api.errors import ErrorOut
+from ungcuu.api.pagination import Pagination
+from ungcuu.api.types import Count, Id
 from ungcuu.catalog.cache import incident_type_by_code
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents import permissions, services
@@ -24,7 +27,7 @@ class IncidentIn(Schema):
     description: str = Field("", max_length=4000)
     started_at: datetime | None = None
     impact: Literal["stopped", "partial", "none"] = "partial"
-    citizens_waiting: int = Field(0, ge=0, le=100_000)
+    citizens_waiting: Count = 0
     tier: Literal["simple", "complex"] | None = None
 
 
@@ -124,14 +127,18 @@ class EventIn(Schema):
         "reopened",
     ]
     text: str = Field("", max_length=4000, description="Ghi chú (note, escalated)")
-    step: int | None = Field(None, description="Thứ tự bước xử lý (step_done, step_undone)")
+    step: int | None = Field(
+        None, ge=0, le=1000, description="Thứ tự bước xử lý (step_done, step_undone)"
+    )
     assignee: str | None = Field(None, description="Tên đăng nhập người được giao (assigned)")
-    organisations: list[int] = Field(default_factory=list, description="Đơn vị (escalated)")
+    organisations: list[Id] = Field(
+        default_factory=list, max_length=50, description="Đơn vị (escalated)"
+    )
     root_cause: str = Field("", max_length=4000)
     resolution: str = Field("", max_length=4000)
     restored_at: datetime | None = None
-    citizens_affected: int = Field(0, ge=0, le=100_000)
-    dossiers_delayed: int = Field(0, ge=0, le=100_000)
+    citizens_affected: Count = 0
+    dossiers_delayed: Count = 0
     reason: str = Field("", max_length=4000, description="Lý do mở lại (reopened)")
 
 
@@ -141,7 +148,7 @@ class AckIn(Schema):
 
 @router.post(
     "/incidents",
-    response={200: IncidentOut, 201: IncidentOut},
+    response={200: IncidentOut, 201: IncidentOut, (403, 409): ErrorOut},
     summary="Báo sự cố (gửi lại cùng client_uuid trả về sự cố đã có)",
 )
 def incident_create(request, payload: IncidentIn):
@@ -169,7 +176,7 @@ def incident_create(request, payload: IncidentIn):
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="Danh sách sự cố")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def incident_list(
     request,
     center: str | None = None,
@@ -190,7 +197,7 @@ def incident_list(
 
 
 @router.get("/incidents/{incident_id}", response=IncidentDetailOut, summary="Một sự cố")
-def incident_detail(request, incident_id: int):
+def incident_detail(request, incident_id: Id):
     incident = incident_get(request.auth, incident_id)
     events = incident.events.select_related("actor").order_by("at", "id")
     incident.events_list = [EventOut.of(e) for e in events]
@@ -199,10 +206,10 @@ def incident_detail(request, incident_id: int):
 
 @router.post(
     "/incidents/{incident_id}/events",
-    response={200: EventOut, 201: EventOut},
+    response={200: EventOut, 201: EventOut, (403, 409): ErrorOut},
     summary="Thêm diễn biến (nhận tin, làm bước, ghi chú, chuyển tuyến, khắc phục…)",
 )
-def incident_event(request, incident_id: int, payload: EventIn):
+def incident_event(request, incident_id: Id, payload: EventIn):
     incident = incident_get(request.auth, incident_id)
     event, created = services.incident_event(
         actor=request.auth,
@@ -216,10 +223,10 @@ def incident_event(request, incident_id: int, payload: EventIn):
 
 @router.post(
     "/incidents/{incident_id}/ack",
-    response={200: EventOut, 201: EventOut},
+    response={200: EventOut, 201: EventOut, (403, 409): ErrorOut},
     summary="Xác nhận đã nhận tin",
 )
-def incident_ack(request, incident_id: int, payload: AckIn | None = None):
+def incident_ack(request, incident_id: Id, payload: AckIn | None = None):
     incident = incident_get(request.auth, incident_id)
     event, created = services.incident_acknowledge(
         actor=request.auth, incident=incident, event_uuid=payload.uuid if payload else None
@@ -236,10 +243,10 @@ class AttachmentOut(Schema):
 
 @router.post(
     "/incidents/{incident_id}/attachments",
-    response={201: list[AttachmentOut]},
+    response={201: list[AttachmentOut], (400, 403): ErrorOut},
     summary="Gửi ảnh/video màn hình lỗi",
 )
-def incident_attach(request, incident_id: int, files: list[UploadedFile] = File(...)):
+def incident_attach(request, incident_id: Id, files: list[UploadedFile] = File(...)):
     incident = incident_get(request.auth, incident_id)
     stored = services.attachment_add(actor=request.auth, incident=incident, files=files)
     return 201, [

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ungcuu.core.text import xml_safe
 from ungcuu.incidents.models import Incident
 
 COLUMNS = [
@@ -38,8 +39,11 @@ COLUMNS = [
 
 def plain_text(sheet, row: list) -> list:
     """The row with any text that Excel would run as a formula ("=…") kept as text: what
-    a reporter typed must never execute on the reader's computer."""
+    a reporter typed must never execute on the reader's computer. Characters a workbook
+    cannot hold are left out, so no stored text can stop the export."""
     for position, value in enumerate(row):
+        if isinstance(value, str):
+            row[position] = value = xml_safe(value)
         if isinstance(value, str) and value.startswith("="):
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"

@@ -133,7 +133,9 @@ class LogbookFilterForm(forms.Form):
     # Set by the report dashboards: their figures never count drills.
     no_drills = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)
     # Set by the province dashboard: its figures cover that province's centers only.
-    province = forms.IntegerField(label="", required=False, min_value=1, widget=forms.HiddenInput)
+    province = forms.IntegerField(
+        label="", required=False, min_value=1, max_value=10**9, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, centers=(), types=(), statuses=(), **kwargs):
         super().__init__(*args, **kwargs)

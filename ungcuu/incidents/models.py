@@ -61,6 +61,8 @@ class IncidentQuerySet(models.QuerySet):
 
 class Incident(models.Model):
     client_uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    # Fingerprint of the body that created the row: a replay with another body is a 409.
+    client_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     number = models.CharField("số sự cố", max_length=30, unique=True)
     center = models.ForeignKey(
         Center, on_delete=models.PROTECT, related_name="incidents", verbose_name="trung tâm"

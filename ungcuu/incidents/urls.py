@@ -6,15 +6,15 @@ app_name = "incidents"
 
 urlpatterns = [
     path("incidents/new/", views.report, name="report"),
-    path("incidents/<int:incident_id>/", views.detail, name="detail"),
-    path("incidents/<int:incident_id>/resolve/", views.resolve, name="resolve"),
-    path("incidents/<int:incident_id>/files/", views.attach, name="attach"),
+    path("incidents/<id:incident_id>/", views.detail, name="detail"),
+    path("incidents/<id:incident_id>/resolve/", views.resolve, name="resolve"),
+    path("incidents/<id:incident_id>/files/", views.attach, name="attach"),
     path(
-        "incidents/<int:incident_id>/files/<uuid:attachment_uuid>",
+        "incidents/<id:incident_id>/files/<uuid:attachment_uuid>",
         views.attachment,
         name="attachment",
     ),
-    path("incidents/<int:incident_id>/<slug:kind>/", views.act, name="act"),
+    path("incidents/<id:incident_id>/<slug:kind>/", views.act, name="act"),
     path("logbook/", views.logbook_page, name="logbook"),
     path("logbook/export.xlsx", views.logbook_export, name="logbook_export"),
 ]

@@ -8,8 +8,10 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
+from ungcuu.api.errors import ErrorOut
+from ungcuu.api.types import Id
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.selectors import incident_get
 from ungcuu.org.models import Center
@@ -59,7 +61,9 @@ class ChecklistOut(Schema):
 class CheckIn(Schema):
     client_uuid: UUID
     center: str | None = Field(None, description="Mã trung tâm, ví dụ bachngoc")
-    ok: list[int] = Field(default_factory=list, description="Các mục đạt; mục còn lại là lỗi")
+    ok: list[Id] = Field(
+        default_factory=list, max_length=200, description="Các mục đạt; mục còn lại là lỗi"
+    )
     all_ok: bool = Field(False, description="Tất cả đều tốt")
 
 
@@ -94,9 +98,9 @@ class SupplyOut(Schema):
 class MovementIn(Schema):
     client_uuid: UUID
     kind: str = Field(..., description="received | used | moved_out")
-    quantity: int | str = Field(..., description="Số nguyên dương")
+    quantity: StrictInt | str = Field(..., description="Số nguyên dương")
     note: str = Field("", max_length=300)
-    incident: int | None = Field(None, description="Sự cố đã dùng vật tư (nếu có)")
+    incident: Id | None = Field(None, description="Sự cố đã dùng vật tư (nếu có)")
     to_center: str | None = Field(None, description="Mã trung tâm nhận (moved_out)")
 
 
@@ -129,7 +133,11 @@ class ReminderOut(Schema):
     urgent: bool
 
 
-@router.get("/readiness/checklist", response=ChecklistOut, summary="Danh sách kiểm tra đầu ngày")
+@router.get(
+    "/readiness/checklist",
+    response={200: ChecklistOut, 404: ErrorOut},
+    summary="Danh sách kiểm tra đầu ngày",
+)
 def checklist(request, center: str | None = None):
     target = selectors.center_pick(request.auth, center)
     run = services.today_check(target, timezone.localdate())
@@ -148,7 +156,7 @@ def checklist(request, center: str | None = None):
 
 @router.post(
     "/readiness/checks",
-    response={200: CheckOut, 201: CheckOut},
+    response={200: CheckOut, 201: CheckOut, (403, 409): ErrorOut},
     summary="Ghi kết quả kiểm tra đầu ngày (gửi lại cùng client_uuid không ghi thêm)",
 )
 def check_create(request, payload: CheckIn):
@@ -164,7 +172,11 @@ def check_create(request, payload: CheckIn):
     return (200 if before else 201), CheckOut.of(run)
 
 
-@router.get("/readiness/supplies", response=list[SupplyOut], summary="Vật tư và tồn kho")
+@router.get(
+    "/readiness/supplies",
+    response={200: list[SupplyOut], 404: ErrorOut},
+    summary="Vật tư và tồn kho",
+)
 def supply_list(request, center: str | None = None):
     qs = selectors.supplies_for(request.auth)
     if center:
@@ -174,10 +186,10 @@ def supply_list(request, center: str | None = None):
 
 @router.post(
     "/readiness/supplies/{item_id}/movements",
-    response={200: MovementOut, 201: MovementOut},
+    response={200: MovementOut, 201: MovementOut, (403, 409): ErrorOut},
     summary="Nhập, sử dụng hoặc chuyển vật tư (gửi lại cùng client_uuid không ghi thêm)",
 )
-def movement_create(request, item_id: int, payload: MovementIn):
+def movement_create(request, item_id: Id, payload: MovementIn):
     item = selectors.supply_get(request.auth, item_id)
     incident = incident_get(request.auth, payload.incident) if payload.incident else None
     to_center = None
@@ -200,7 +212,11 @@ def movement_create(request, item_id: int, payload: MovementIn):
     return (200 if before else 201), MovementOut.of(movement, item.stock)
 
 
-@router.get("/readiness/reminders", response=list[ReminderOut], summary="Việc cần nhắc")
+@router.get(
+    "/readiness/reminders",
+    response={200: list[ReminderOut], 404: ErrorOut},
+    summary="Việc cần nhắc",
+)
 def reminder_list(request, center: str | None = None):
     target = selectors.center_pick(request.auth, center)
     return [

@@ -30,10 +30,18 @@ class SupplyForm(forms.Form):
     printer_model = forms.CharField(label=_("Dùng cho máy in"), max_length=100, required=False)
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=30, initial="ram")
     quota = forms.IntegerField(
-        label=_("Định mức"), min_value=0, initial=0, widget=forms.NumberInput(NUMBER)
+        label=_("Định mức"),
+        min_value=0,
+        max_value=100_000,
+        initial=0,
+        widget=forms.NumberInput(NUMBER),
     )
     threshold = forms.IntegerField(
-        label=_("Báo sắp hết khi còn"), min_value=0, initial=0, widget=forms.NumberInput(NUMBER)
+        label=_("Báo sắp hết khi còn"),
+        min_value=0,
+        max_value=100_000,
+        initial=0,
+        widget=forms.NumberInput(NUMBER),
     )
     assignee = PersonChoiceField(label=_("Cán bộ theo dõi"), queryset=None, required=False)
 

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ungcuu.catalog.models import IncidentType
 from ungcuu.core.errors import ServiceError, form_error
+from ungcuu.core.numbers import parse_id
 from ungcuu.incidents.selectors import incident_get
 from ungcuu.org.models import Center, User
-from ungcuu.org.scope import centers_for
+from ungcuu.org.scope import transfer_targets
 from ungcuu.readiness import selectors, services
 from ungcuu.readiness.forms import (
     CertificateForm,
@@ -256,13 +257,9 @@ def supply_edit(request, pk: int):
 @login_required
 def supply(request, pk: int):
     item = selectors.supply_get(request.user, pk)
-    # Only the centers the user may act on (province, admin): a center's own keeper
-    # cannot put stock into another center's books.
-    others = list(
-        centers_for(request.user)
-        .filter(province_id=item.center.province_id)
-        .exclude(pk=item.center_id)
-    )
+    # The service's own rule: a center's own keeper cannot put stock into another
+    # center's books; the province (or admin) may, within the province.
+    others = list(transfer_targets(request.user, item.center))
     status = 200
     if request.method == "POST":
         form = MovementForm(request.POST, centers=others)
@@ -380,7 +377,7 @@ def equipment_tested(request, pk: int):
 def incident_equipment(request, incident_id: int):
     incident = incident_get(request.user, incident_id)
     try:
-        item = selectors.equipment_get(request.user, int(request.POST.get("equipment") or 0))
+        item = selectors.equipment_get(request.user, parse_id(request.POST.get("equipment")) or 0)
     except (Http404, ValueError):
         messages.error(request, _("Vui lòng chọn thiết bị."))
         return redirect("incidents:detail", incident.pk)
@@ -398,7 +395,7 @@ def incident_equipment(request, incident_id: int):
 def incident_supply(request, incident_id: int):
     incident = incident_get(request.user, incident_id)
     try:
-        item = selectors.supply_get(request.user, int(request.POST.get("item") or 0))
+        item = selectors.supply_get(request.user, parse_id(request.POST.get("item")) or 0)
     except (Http404, ValueError):
         messages.error(request, _("Vui lòng chọn vật tư."))
         return redirect("incidents:detail", incident.pk)

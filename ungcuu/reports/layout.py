@@ -16,6 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
 
+from ungcuu.core.text import xml_safe
+
 FONT = "Times New Roman"
 TABLE_STYLE = "Bảng số liệu"  # table text: 12 pt, no space after
 BODY_PT = 14
@@ -97,7 +99,7 @@ def text(
     if indent:
         fmt.first_line_indent = Cm(1.27)
     if content:
-        run = paragraph.add_run(content)
+        run = paragraph.add_run(xml_safe(content))
         run.font.size = Pt(size)
         run.bold = bold
         run.italic = italic
@@ -108,7 +110,7 @@ def rich(container, parts: list[tuple[str, bool]], *, indent: bool = True):
     """A body paragraph of (text, bold) runs."""
     paragraph = text(container, indent=indent)
     for content, bold in parts:
-        run = paragraph.add_run(content)
+        run = paragraph.add_run(xml_safe(content))
         run.bold = bold
         run.font.size = Pt(BODY_PT)
     return paragraph
@@ -170,7 +172,7 @@ def header_block(
     p = left.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(0)
-    run = p.add_run(parent.upper())
+    run = p.add_run(xml_safe(parent.upper()))
     run.font.size = Pt(13)
     text(left, issuer.upper(), size=13, bold=True, align="center", after=0)
     _rule(text(left, align="center", after=6, size=6), 2.5, left_cm)
@@ -215,7 +217,7 @@ def signatures(doc, columns: list[tuple[str, str, str]]) -> None:
             first = False
             target.alignment = WD_ALIGN_PARAGRAPH.CENTER
             target.paragraph_format.space_after = Pt(0)
-            run = target.add_run(line.upper())
+            run = target.add_run(xml_safe(line.upper()))
             run.bold = True
             run.font.size = Pt(13)
         note = cell.add_paragraph()
@@ -227,7 +229,7 @@ def signatures(doc, columns: list[tuple[str, str, str]]) -> None:
             cell.add_paragraph()
         signer = cell.add_paragraph()
         signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = signer.add_run(name)
+        run = signer.add_run(xml_safe(name))
         run.bold = True
         run.font.size = Pt(14)
 
@@ -263,7 +265,7 @@ def grid(doc, header: list[str], rows: list[list], *, widths: list[float] | None
         paragraph = cell.paragraphs[0]
         paragraph._p.get_or_add_pPr().style = style_id
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(name).bold = True
+        paragraph.add_run(xml_safe(name)).bold = True
     for values in rows:
         cells = _row_cells(table, table.add_row()._tr)
         for position, (cell, value) in enumerate(zip(cells, values, strict=True)):
@@ -271,7 +273,7 @@ def grid(doc, header: list[str], rows: list[list], *, widths: list[float] | None
             paragraph._p.get_or_add_pPr().style = style_id
             if position > 0 and isinstance(value, int | float):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            paragraph.add_run(number(value))
+            paragraph.add_run(xml_safe(number(value)))
     if widths:
         _widths(table, widths)
     text(doc, after=0)

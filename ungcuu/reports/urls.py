@@ -10,7 +10,7 @@ urlpatterns = [
     path("reports/quarterly.<str:format>", views.download, name="download"),
     path("reports/jobs/<uuid:job_uuid>/", views.job, name="job"),
     path("reports/jobs/<uuid:job_uuid>/file", views.job_file, name="job_file"),
-    path("reports/minutes/<int:incident_id>/", views.minutes, name="minutes"),
-    path("reports/minutes/<int:incident_id>/print/", views.minutes_print, name="minutes_print"),
-    path("reports/minutes/<int:incident_id>/docx", views.minutes_docx, name="minutes_docx"),
+    path("reports/minutes/<id:incident_id>/", views.minutes, name="minutes"),
+    path("reports/minutes/<id:incident_id>/print/", views.minutes_print, name="minutes_print"),
+    path("reports/minutes/<id:incident_id>/docx", views.minutes_docx, name="minutes_docx"),
 ]

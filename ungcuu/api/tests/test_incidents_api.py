@@ -53,12 +53,17 @@ def test_replaying_the_same_client_uuid_returns_the_first_incident(staff_a):
     body = report_body()
 
     first = post_json(client, INCIDENTS, body)
-    again = post_json(client, INCIDENTS, {**body, "description": "gửi lại từ hàng đợi"})
+    again = post_json(client, INCIDENTS, body)
+    changed = post_json(client, INCIDENTS, {**body, "description": "gửi lại từ hàng đợi"})
 
     assert first.status_code == 201
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["number"] == first.json()["number"]
+    # Another body under the same client_uuid is a conflict naming the first record.
+    assert changed.status_code == 409
+    assert changed.json()["id"] == first.json()["id"]
+    assert changed.json()["field"] == "client_uuid"
     assert Incident.objects.count() == 1
     assert IncidentEvent.objects.filter(kind="reported").count() == 1
     assert Incident.objects.get().description == "Máy in quầy số 2 báo hết giấy"
@@ -211,10 +216,9 @@ def test_validation_messages_are_vietnamese(staff_a):
 
     response = post_json(api_client(staff_a), INCIDENTS, body)
 
-    assert response.json() == {
-        "detail": "Dữ liệu chưa hợp lệ.",
-        "errors": {"client_uuid": "Thiếu thông tin bắt buộc."},
-    }
+    assert response.json()["detail"] == "Dữ liệu chưa hợp lệ."
+    assert response.json()["field"] == "client_uuid"
+    assert response.json()["errors"] == {"client_uuid": "Thiếu thông tin bắt buộc."}
 
 
 @pytest.mark.parametrize(

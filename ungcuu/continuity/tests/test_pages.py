@@ -266,11 +266,16 @@ def test_odd_input_is_answered_never_a_server_error(staff_a):
     impossible = client.post("/paper/new/", form(staff_a.center, received_at="2026-02-30T10:00"))
     not_a_number = client.post("/paper/reentry/", {"intake": "abc", "dossier_code": "X"})
     superscript = client.post("/paper/new/", form(staff_a.center, incident="²"))
+    too_big = client.post("/paper/new/", form(staff_a.center, incident="9" * 30))
+    missing = client.post("/paper/new/", form(staff_a.center, incident="987654"))
 
     assert impossible.status_code == 200 and "Thời điểm nhận không hợp lệ" in impossible.text
     assert not_a_number.status_code == 404
-    assert superscript.status_code == 302  # recorded without an incident
-    assert PaperIntake.objects.count() == 1
+    # A bogus incident is said, not dropped: the dossier would lose its outage.
+    assert superscript.status_code == 200 and "Mã sự cố không hợp lệ" in superscript.text
+    assert too_big.status_code == 200 and "Mã sự cố không hợp lệ" in too_big.text
+    assert missing.status_code == 200 and "Không tìm thấy sự cố này" in missing.text
+    assert PaperIntake.objects.count() == 0
 
 
 def test_the_time_of_receipt_left_empty_is_the_moment_of_recording(staff_a):

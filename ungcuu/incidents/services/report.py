@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ungcuu.catalog.models import IncidentType, Tier
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.idempotency import body_digest, check_replay
 from ungcuu.core.sequences import next_in_year
 from ungcuu.core.text import fold
 from ungcuu.incidents import permissions
@@ -36,6 +37,7 @@ from ungcuu.incidents.services.common import (
 from ungcuu.incidents.uploads import check_uploads
 from ungcuu.notify import services as notify
 from ungcuu.org.models import Center, User
+from ungcuu.org.scope import require_center
 
 
 def _next_number(center: Center, year: int) -> str:
@@ -63,9 +65,19 @@ def incident_report(
     files: Iterable[UploadedFile] = (),
     now: datetime | None = None,
 ) -> ReportResult:
-    """Report an incident. Replaying the same ``client_uuid`` returns the first one."""
+    """Report an incident. Replaying the same ``client_uuid`` with the same body returns
+    the first one; with another body it is refused (409)."""
     now = _now(now)
     client_uuid = _uuid(client_uuid, "client_uuid") if client_uuid else uuid_lib.uuid4()
+    digest = body_digest(
+        center=center.code,
+        type=incident_type.code,
+        description=description,
+        started_at=started_at,
+        impact=impact,
+        citizens_waiting=citizens_waiting,
+        tier=tier,
+    )
     try:
         incident, event, checked_files = _new_report(
             actor=actor,
@@ -86,8 +98,9 @@ def incident_report(
         existing = Incident.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
             raise
-        return ReportResult(_replayed(existing, actor, center), created=False)
+        return ReportResult(_replayed(existing, actor, center, digest), created=False)
 
+    incident.client_digest = digest
     # Everything is prepared before the transaction: the counter row is locked
     # only for the statements that need it.
     try:
@@ -104,7 +117,7 @@ def incident_report(
         existing = Incident.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
             raise
-        return ReportResult(_replayed(existing, actor, center), created=False)
+        return ReportResult(_replayed(existing, actor, center, digest), created=False)
     return ReportResult(incident, created=True)
 
 
@@ -125,6 +138,7 @@ def _new_report(
     """Check a report and build (unsaved) its incident and "reported" event."""
     if not permissions.may_report(actor):
         raise ServiceError("Tài khoản của bạn không được báo sự cố.", status=403)
+    require_center(actor, center, field="center")
     if not incident_type.is_active:
         raise ServiceError("Loại sự cố này không còn dùng.", field="type")
     if impact not in Impact.values:
@@ -178,11 +192,12 @@ def _drill_running(center: Center, at: datetime):
     return drill_running(center, at)
 
 
-def _replayed(existing: Incident, actor: User, center: Center) -> Incident:
+def _replayed(existing: Incident, actor: User, center: Center, digest: str) -> Incident:
     from ungcuu.incidents.selectors import incidents_for
 
     if existing.center_id != center.id or not incidents_for(actor).filter(pk=existing.pk).exists():
         raise ServiceError(
             "Mã client_uuid này đã được dùng cho một sự cố khác.", status=409, field="client_uuid"
         )
+    check_replay(existing.client_digest, digest, existing_id=existing.pk, what="sự cố")
     return existing

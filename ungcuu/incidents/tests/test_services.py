@@ -372,22 +372,46 @@ def test_numbering_starts_again_each_local_year(staff_a, printer_paper):
 def test_replaying_a_client_uuid_returns_the_first_incident(staff_a, printer_paper, internet):
     key = uuid.uuid4()
     first = services.incident_report(
-        actor=staff_a, center=staff_a.center, incident_type=printer_paper, client_uuid=key
+        actor=staff_a,
+        center=staff_a.center,
+        incident_type=printer_paper,
+        description="Máy in quầy 2",
+        client_uuid=key,
     )
 
     again = services.incident_report(
         actor=staff_a,
         center=staff_a.center,
-        incident_type=internet,
-        description="gửi lại từ điện thoại",
+        incident_type=printer_paper,
+        description="Máy in quầy 2",
         client_uuid=str(key),
     )
 
     assert first.created is True
     assert again.created is False
     assert again.incident.pk == first.incident.pk
-    assert again.incident.incident_type == printer_paper
     assert Incident.objects.count() == 1
+    assert IncidentEvent.objects.filter(kind=EventKind.REPORTED).count() == 1
+
+
+def test_a_client_uuid_replayed_with_another_body_is_a_conflict(staff_a, printer_paper, internet):
+    key = uuid.uuid4()
+    first = services.incident_report(
+        actor=staff_a, center=staff_a.center, incident_type=printer_paper, client_uuid=key
+    )
+
+    with pytest.raises(ServiceError) as refused:
+        services.incident_report(
+            actor=staff_a,
+            center=staff_a.center,
+            incident_type=internet,
+            description="gửi lại từ điện thoại",
+            client_uuid=str(key),
+        )
+
+    assert refused.value.status == 409
+    assert refused.value.extra == {"id": first.incident.pk}
+    assert Incident.objects.get().incident_type == printer_paper
     assert IncidentEvent.objects.filter(kind=EventKind.REPORTED).count() == 1
 
 

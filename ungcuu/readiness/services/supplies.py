@@ -9,13 +9,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.numbers import whole_number
 from ungcuu.org.models import Center, User
-from ungcuu.org.scope import centers_for
+from ungcuu.org.scope import (
+    require_incident,
+    require_own,
+    require_same_center,
+    transfer_targets,
+)
 from ungcuu.readiness.models import MovementKind, StockMovement, SupplyItem, SupplyKind
 from ungcuu.readiness.services.common import (
-    client_uuid as _client_uuid,
-)
-from ungcuu.readiness.services.common import (
+    MAX_QUANTITY,
     is_checker,
     is_keeper,
     quantity,
@@ -23,18 +27,17 @@ from ungcuu.readiness.services.common import (
     require_center,
     text,
 )
+from ungcuu.readiness.services.common import (
+    client_uuid as _client_uuid,
+)
 
 SUPPLY_INCIDENT_TYPES = frozenset({"printer-paper", "printer-ink"})
 
 
 def _count(value, field: str) -> int:
-    try:
-        number = int(str(value).strip() or 0)
-    except (TypeError, ValueError) as exc:
-        raise ServiceError("Vui lòng nhập một số nguyên không âm.", field=field) from exc
-    if number < 0:
-        raise ServiceError("Số không được âm.", field=field)
-    return number
+    if value in (None, ""):
+        return 0
+    return whole_number(value, field=field, low=0, high=MAX_QUANTITY, label="Số lượng")
 
 
 def supply_save(
@@ -53,10 +56,14 @@ def supply_save(
     """Create or edit a supply item (not its stock: that moves only by movements)."""
     require(is_keeper(actor))
     require_center(actor, center)
+    if item is not None:
+        require_own(actor, item, what="vật tư", field="item")
+        require_same_center(item, center, message="Vật tư không thuộc Trung tâm này.", field="item")
     if kind not in SupplyKind.values:
         raise ServiceError("Loại vật tư không hợp lệ.", field="kind")
-    if assignee is not None and assignee.center_id != center.pk:
-        raise ServiceError("Cán bộ theo dõi phải thuộc Trung tâm.", field="assignee")
+    require_same_center(
+        assignee, center, message="Cán bộ theo dõi phải thuộc Trung tâm.", field="assignee"
+    )
     item = item or SupplyItem(center=center)
     item.kind = kind
     item.name = text(name, "name", limit=150, required=True)
@@ -165,8 +172,10 @@ def stock_move(
     zero; replaying ``client_uuid`` returns the first movement (409 if that was a
     different movement). Moving out needs the right to act on the receiving center
     too; a drill incident uses no stock."""
-    require_center(actor, item.center)
+    require_own(actor, item, what="vật tư", field="item")
     require(is_keeper(actor) or (kind == MovementKind.USED and is_checker(actor)))
+    if incident is not None:
+        require_incident(actor, incident, field="incident")
     key = _client_uuid(client_uuid)
     existing = StockMovement.objects.filter(client_uuid=key).select_related("item").first()
     if existing is not None:
@@ -176,8 +185,12 @@ def stock_move(
     qty = quantity(quantity_value)
     note = text(note, "note", limit=300)
     now = now or timezone.now()
-    if incident is not None and incident.center_id != item.center_id:
-        raise ServiceError("Sự cố không thuộc Trung tâm của vật tư.", field="incident")
+    require_same_center(
+        incident,
+        item.center_id,
+        message="Sự cố không thuộc Trung tâm của vật tư.",
+        field="incident",
+    )
     if incident is not None and incident.is_drill:
         # A drill uses no real stock and raises no real low-stock reminder.
         raise ServiceError(
@@ -190,7 +203,7 @@ def stock_move(
             raise ServiceError("Vui lòng chọn trung tâm nhận.", field="to_center")
         if to_center.province_id != item.center.province_id:
             raise ServiceError("Chỉ chuyển được cho trung tâm cùng tỉnh.", field="to_center")
-        if not centers_for(actor).filter(pk=to_center.pk).exists():
+        if not transfer_targets(actor, item.center).filter(pk=to_center.pk).exists():
             raise ServiceError(
                 "Tài khoản của bạn không được chuyển vật tư sang trung tâm này: "
                 "đề nghị Sở/tỉnh hoặc trung tâm nhận ghi nhận.",
