@@ -4,6 +4,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from ungcuu.api.errors import ErrorOut
 from ungcuu.core.errors import ServiceError
 from ungcuu.knowledge.models import Guide
 from ungcuu.knowledge.selectors import guide_get, guide_notes, guides_search, search_terms
@@ -57,7 +58,11 @@ class SearchIn(Schema):
     q: str = Field("", max_length=200, description="Vài chữ, có dấu hoặc không dấu")
 
 
-@router.get("/knowledge/search", response=list[GuideBrief], summary="Tìm hướng dẫn")
+@router.get(
+    "/knowledge/search",
+    response={200: list[GuideBrief], 400: ErrorOut},
+    summary="Tìm hướng dẫn",
+)
 def knowledge_search(request, params: Query[SearchIn]):
     """Hướng dẫn chứa mọi từ cần tìm, không phân biệt dấu; khớp tiêu đề xếp trước."""
     if not search_terms(params.q):
@@ -85,7 +90,7 @@ def knowledge_guide(request, slug: str):
 
 @router.put(
     "/knowledge/guides/{slug}/note",
-    response={200: NoteOut, 204: None},
+    response={200: NoteOut, 204: None, 403: ErrorOut},
     summary="Ghi chú của Trung tâm cho một hướng dẫn",
 )
 def knowledge_note(request, slug: str, payload: NoteIn):
