@@ -16,6 +16,14 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PASSWORD_HASHERS = ["ungcuu.core.testing.FastArgon2PasswordHasher"]
     catalog_cache.clear()  # each test's database has its own catalog rows
+    # A cache of its own (counters such as the wrong-token throttle start at zero), never
+    # the Redis a REDIS_URL in the environment points at.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
 
 
 @pytest.fixture

@@ -84,6 +84,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = envint("UNGCUU_SESSION_HOURS", 12) * 3600
+# The database sessions, which also tell the pages when the session ends (the offline
+# copies of personal pages are unreadable after that, see core/templates/pwa/sw.js).
+SESSION_ENGINE = "ungcuu.core.sessions"
+
+# --- Content-Security-Policy (django-csp): scripts, styles, fonts and frames only from the
+# app itself, no inline script or style anywhere; pictures may also be data: URLs (the
+# icons inside the API docs' and the admin's stylesheets). UNGCUU_CSP_REPORT_URI, when
+# set, receives the browsers' violation reports.
+_CSP_REPORT_URI = envstr("UNGCUU_CSP_REPORT_URI").strip()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        **({"report-uri": [_CSP_REPORT_URI]} if _CSP_REPORT_URI else {}),
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -96,6 +123,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the API docs page's files itself: no CDN
     "axes",
+    "csp",
+    "auditlog",  # who changed the configuration, and what it was before (core/audit)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "ungcuu.core",
     "ungcuu.org",
@@ -117,10 +149,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ungcuu.org.middleware.TwoStepMiddleware",
+    "ungcuu.core.boundary.InputBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ungcuu.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "ungcuu.urls"
@@ -199,13 +237,37 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Lockout (django-axes): a person is locked after repeated failures, by
-# username and address together, so one colleague does not lock the whole office.
+# username and address together, so one colleague does not lock the whole office;
+# and an account is locked from every address after a higher count, so many
+# addresses cannot share out the guesses (ungcuu/org/lockout.py).
 AXES_FAILURE_LIMIT = envint("UNGCUU_LOCKOUT_FAILURES", 5)
+LOCKOUT_ACCOUNT_FAILURES = envint("UNGCUU_LOCKOUT_ACCOUNT_FAILURES", 20)
+if not 0 < AXES_FAILURE_LIMIT <= LOCKOUT_ACCOUNT_FAILURES:
+    raise ImproperlyConfigured(
+        "UNGCUU_LOCKOUT_FAILURES must be 1 or more and at most UNGCUU_LOCKOUT_ACCOUNT_FAILURES"
+    )
 AXES_COOLOFF_TIME = timedelta(minutes=envint("UNGCUU_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_HANDLER = "ungcuu.org.lockout.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ungcuu.org.views.locked_out"
 AXES_VERBOSE = False
+# Wrong API tokens: after this many from one address, each within the window of the one
+# before, the address gets 429 for the window (counted in the cache below).
+TOKEN_FAILURES = envint("UNGCUU_TOKEN_FAILURES", 20)
+TOKEN_BLOCK_SECONDS = envint("UNGCUU_TOKEN_BLOCK_MINUTES", 15) * 60
+if TOKEN_FAILURES < 1 or TOKEN_BLOCK_SECONDS < 60:
+    raise ImproperlyConfigured(
+        "UNGCUU_TOKEN_FAILURES and UNGCUU_TOKEN_BLOCK_MINUTES must be 1 or more"
+    )
+
+# --- Two-step sign-in (django-otp): who needs it is decided in ungcuu/org/two_step.py.
+OTP_TOTP_ISSUER = "UngCuu"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices but never shows their keys
+
+# --- Audit of configuration (django-auditlog, see ungcuu/core/audit): a changed link
+# is stored as its name, so the log still reads right after the row is gone.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Language and time.
 LANGUAGE_CODE = "vi"
@@ -235,6 +297,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = envstr("REDIS_URL")
+
+# --- Cache (counters such as the wrong-token throttle): shared by every web worker
+# process: Redis when there is one, else files in the data dir (no table to create,
+# and no writes queued behind SQLite's one writer).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ungcuu",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # --- Backups: `ungcuu backup` / `ungcuu restore`, and a daily backup by the task worker
 # at UNGCUU_BACKUP_TIME (local time, HH:MM; "off" turns it off), keeping the newest

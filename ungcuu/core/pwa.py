@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from ungcuu import __version__
+from ungcuu.core.middleware import SESSION_ENDS_HEADER
 
 THEME_COLOUR = "#b3261e"  # --brand in app.css
 SHELL_FILES = (
@@ -40,6 +41,7 @@ NEVER_CACHED = (
     "admin:index",
     "login",
     "logout",
+    "two_step",  # the second step's pages show the app's key and the backup codes
     "set_language",
     "healthz",
     "pwa_sw",
@@ -91,6 +93,9 @@ def worker_config() -> dict:
         "warm": _reverse_all(name for name, _label in OFFLINE_FORMS),
         "never": _reverse_all(NEVER_CACHED) + ["/api/"],
         "forget": _reverse_all(("login", "logout")),
+        "signin": _reverse_all(("login",)),
+        # Sent with each signed-in page: the seconds its session has left.
+        "session_header": SESSION_ENDS_HEADER,
     }
 
 

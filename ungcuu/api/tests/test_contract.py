@@ -6,7 +6,7 @@ import re
 
 from django.test import Client
 
-from ungcuu.core.testing import api_client
+from ungcuu.core.testing import api_client, logged_in
 
 CATALOG_CODES = {
     "printer-paper": "simple",
@@ -70,8 +70,8 @@ def test_catalog_steps_are_numbered_in_order(staff_a):
         assert len(set(positions)) == len(positions), item["code"]
 
 
-def test_the_openapi_document_lists_the_contract_paths():
-    response = Client().get("/api/v1/openapi.json")
+def test_the_openapi_document_lists_the_contract_paths(staff_a):
+    response = logged_in(staff_a).get("/api/v1/openapi.json")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -90,21 +90,22 @@ def test_the_openapi_document_lists_the_contract_paths():
     assert "get" in paths["/api/v1/incidents"]
 
 
-def test_the_openapi_document_describes_bearer_auth():
-    schemes = Client().get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
+def test_the_openapi_document_describes_bearer_auth(staff_a):
+    document = api_client(staff_a).get("/api/v1/openapi.json").json()
+    schemes = document["components"]["securitySchemes"]
 
     assert any(scheme.get("scheme") == "bearer" for scheme in schemes.values())
 
 
-def test_the_interactive_docs_answer():
-    response = Client().get("/api/v1/docs")
+def test_the_interactive_docs_answer(staff_a):
+    response = logged_in(staff_a).get("/api/v1/docs")
 
     assert response.status_code == 200
     assert b"openapi.json" in response.content
 
 
-def test_the_interactive_docs_load_no_outside_script_or_stylesheet():
-    page = Client().get("/api/v1/docs").content.decode()
+def test_the_interactive_docs_load_no_outside_script_or_stylesheet(staff_a):
+    page = logged_in(staff_a).get("/api/v1/docs").content.decode()
 
     outside = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert outside == []

@@ -72,11 +72,14 @@
     });
   }
 
-  function forgetPages() {
+  function tellWorker(type) {
     if ("serviceWorker" in navigator && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ type: "forget" });
+      navigator.serviceWorker.controller.postMessage({ type: type });
     }
   }
+  function forgetPages() { tellWorker("forget"); }
+  // The server no longer knows this session: the pages kept for it go, the records stay.
+  function sessionOver() { tellWorker("session-over"); }
 
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register(WORKER, { scope: "/" }).then(warm, function () {});
@@ -406,7 +409,7 @@
         failures = 0;
         return deleteRecord(record.client_uuid).then(function () { return true; });
       }
-      if (response.status === 401) { note = t("needLogin"); return false; }
+      if (response.status === 401) { note = t("needLogin"); sessionOver(); return false; }
       if (response.status === 403) {
         // A stale CSRF token is not the record's fault: keep it and ask for a reload.
         return response.json().catch(function () { return {}; }).then(function (body) {

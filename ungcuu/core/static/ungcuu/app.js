@@ -35,6 +35,12 @@
       });
     } else { fallback(); }
   });
+  // A list that shows another center's page as soon as one is picked (a button does it
+  // without this file).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) { select.form.submit(); }
+  });
   // Disable a submit button once pressed, so a slow link does not send twice.
   document.addEventListener("submit", function (event) {
     var form = event.target;

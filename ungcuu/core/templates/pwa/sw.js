@@ -1,5 +1,8 @@
 // Ứng Cứu service worker: the app shell from the cache, pages from the network with the
 // last copy as fallback, so the report and paper-intake forms open with no connection.
+// A page kept for a signed-in person (a paper slip: a citizen's name and CCCD) is shown
+// only until that person's session ends: the server says in each page how long the
+// session has left, so the worker needs no connection to know it is over.
 "use strict";
 var CONFIG = {{ config|safe }};
 var PREFIX = "ungcuu-";
@@ -7,6 +10,8 @@ var SHELL = PREFIX + "shell-" + CONFIG.version;
 var STATIC = PREFIX + "static-" + CONFIG.version;
 var PAGES = PREFIX + "pages-" + CONFIG.version;
 var MAX_PAGES = 40;
+var SESSION_ENDS = CONFIG.session_header;  // seconds left, sent by the server
+var READABLE_UNTIL = "X-UngCuu-Readable-Until";  // this device's clock, in ms, kept with the copy
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -26,6 +31,7 @@ self.addEventListener("activate", function (event) {
         }).map(function (key) { return caches.delete(key); }));
       })
       .then(function () { return self.clients.claim(); })
+      .then(forgetEnded)
   );
 });
 
@@ -42,6 +48,59 @@ function forgetPages() {
   });
 }
 
+// The offline forms stay after the session ends: they hold nobody's data, and a person
+// whose session ran out while the link was down can still record on them.
+function isForm(url) {
+  return CONFIG.warm.indexOf(new URL(url).pathname) !== -1;
+}
+
+function sessionPage(response) {
+  return Number(response.headers.get(READABLE_UNTIL)) > 0;
+}
+
+function ended(url, response) {
+  return sessionPage(response) && !isForm(url) &&
+    Date.now() >= Number(response.headers.get(READABLE_UNTIL));
+}
+
+// Deletes the kept pages of a session: those whose session ended (all of them when
+// `all`), never the offline forms nor the pages kept with no one signed in.
+function forgetSessionPages(all) {
+  return caches.open(PAGES).then(function (cache) {
+    return cache.keys().then(function (keys) {
+      return Promise.all(keys.map(function (key) {
+        return cache.match(key, { ignoreVary: true }).then(function (found) {
+          if (!found || !sessionPage(found) || isForm(key.url)) { return null; }
+          if (all || ended(key.url, found)) { return cache.delete(key, { ignoreVary: true }); }
+          return null;
+        });
+      }));
+    });
+  });
+}
+
+function forgetEnded() { return forgetSessionPages(false); }
+function sessionOver() { return forgetSessionPages(true); }
+
+// The server no longer knows this browser's session (it expired, was ended by an
+// administrator, or the password changed): a page answered for no one. (A page that
+// needs a session sends to the sign-in page instead; opening that is seen in "fetch".)
+function endsSession(response) {
+  return cacheable(response) && !response.headers.get(SESSION_ENDS);
+}
+
+// The copy carries when it stops being readable, by this device's clock, so a clock set
+// wrong on the device or the server does not stretch it.
+function stamped(response) {
+  var left = parseInt(response.headers.get(SESSION_ENDS), 10);
+  if (isNaN(left)) { return Promise.resolve(response); }
+  var headers = new Headers(response.headers);
+  headers.set(READABLE_UNTIL, String(Date.now() + left * 1000));
+  return response.blob().then(function (body) {
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: headers });
+  });
+}
+
 function cacheable(response) {
   // Only a page answered in full: not a redirect to the login page, not an error, not a
   // downloaded file.
@@ -50,8 +109,9 @@ function cacheable(response) {
 }
 
 function keepPage(url, response) {
-  return caches.open(PAGES).then(function (cache) {
-    return cache.put(url, response).then(function () { return cache.keys(); }).then(function (keys) {
+  return Promise.all([caches.open(PAGES), stamped(response)]).then(function (opened) {
+    var cache = opened[0];
+    return cache.put(url, opened[1]).then(function () { return cache.keys(); }).then(function (keys) {
       var extra = keys.length - MAX_PAGES;
       return Promise.all(keys.slice(0, Math.max(extra, 0)).map(function (key) { return cache.delete(key); }));
     });
@@ -65,7 +125,14 @@ function pageKey(url) {
 }
 
 function cachedPage(key) {
-  return caches.open(PAGES).then(function (cache) { return cache.match(key, { ignoreVary: true }); });
+  return caches.open(PAGES).then(function (cache) {
+    return cache.match(key, { ignoreVary: true }).then(function (found) {
+      if (found && ended(key, found)) {
+        return cache.delete(key, { ignoreVary: true }).then(function () { return undefined; });
+      }
+      return found;
+    });
+  });
 }
 
 function offlinePage(key) {
@@ -83,7 +150,11 @@ function networkFirst(event) {
   var key = pageKey(request.url);
   var saved = null;
   var network = fetch(request).then(function (response) {
-    if (cacheable(response)) { saved = keepPage(key, response.clone()); }
+    if (endsSession(response)) {
+      saved = sessionOver();
+    } else if (cacheable(response)) {
+      saved = keepPage(key, response.clone());
+    }
     // A proxy in front of a stopped server answers 502/503/504: the copy on the device
     // serves better than its error page.
     if (response.status >= 500) {
@@ -145,12 +216,19 @@ self.addEventListener("fetch", function (event) {
     }
     return;
   }
+  if (request.mode === "navigate" && startsWithAny(url.pathname, CONFIG.signin)) {
+    // Only someone with no session is shown the sign-in page (a signed-in person is
+    // sent on to the home page), so the pages kept for a session have to go.
+    event.waitUntil(sessionOver().catch(function () {}));
+    return;
+  }
   if (url.pathname.indexOf(CONFIG.static_url) === 0) {
     event.respondWith(fromStatic(event));
     return;
   }
   if (request.mode === "navigate" && !startsWithAny(url.pathname, CONFIG.never)) {
     event.respondWith(networkFirst(event));
+    event.waitUntil(forgetEnded().catch(function () {}));
   }
   // Everything else (API, htmx fragments, downloads) goes to the network untouched.
 });
@@ -163,6 +241,7 @@ function warm() {
   warmedAt = Date.now();
   return Promise.all(CONFIG.warm.map(function (path) {
     return fetch(path, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+      if (response.type === "opaqueredirect") { return sessionOver(); }
       if (cacheable(response)) { return keepPage(new URL(path, self.location.origin).href, response); }
       return null;
     }).catch(function () { return null; });
@@ -175,6 +254,7 @@ self.addEventListener("message", function (event) {
   var work = null;
   if (data.type === "warm") { work = warm(); }
   if (data.type === "forget") { work = forgetPages(); }
+  if (data.type === "session-over") { work = sessionOver(); }
   if (work) {
     event.waitUntil(work.then(function () { if (reply) { reply.postMessage("done"); } }));
   }
