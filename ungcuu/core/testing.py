@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ungcuu.org.models import User
 from ungcuu.org.services import token_issue
+from ungcuu.org.two_step import two_step_required
 
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
@@ -33,6 +36,19 @@ def api_client(user: User) -> Client:
 
 
 def logged_in(user: User) -> Client:
+    """A signed-in client; for those who need a second step, that step is passed too."""
     client = Client()
     client.force_login(user)
+    if two_step_required(user):
+        two_step_pass(client, user)
     return client
+
+
+def two_step_pass(client: Client, user: User) -> None:
+    """Mark the client's session as having passed the second step with a test app."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

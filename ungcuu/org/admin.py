@@ -7,14 +7,15 @@ from ungcuu.org.models import ApiToken, Center, Contact, DutyShift, Organisation
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "require_two_step"]
+    list_editable = ["require_two_step"]
     search_fields = ["name", "codename"]
 
 
 @admin.register(Center)
 class CenterAdmin(admin.ModelAdmin):
-    list_display = ["code", "ward_name", "ward_code", "province", "prefix"]
-    list_filter = ["province"]
+    list_display = ["code", "ward_name", "ward_code", "province", "prefix", "require_two_step"]
+    list_filter = ["province", "require_two_step"]
     search_fields = ["code", "ward_name"]
 
 

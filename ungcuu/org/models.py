@@ -43,6 +43,11 @@ class Province(models.Model):
     code = models.PositiveIntegerField("mã tỉnh", unique=True)
     name = models.CharField("tên", max_length=100)
     codename = models.SlugField("tên mã", max_length=60, unique=True)
+    require_two_step = models.BooleanField(
+        "bắt buộc đăng nhập hai bước",
+        default=False,
+        help_text="Khi bật, người dùng cấp tỉnh phải nhập mã 6 số trên điện thoại sau mật khẩu.",
+    )
 
     class Meta:
         verbose_name = "tỉnh/thành phố"
@@ -80,6 +85,14 @@ class Center(models.Model):
         "thứ Bảy tính là ngày làm việc",
         default=False,
         help_text="Khi bật, ngày hẹn trả kết quả đếm cả thứ Bảy.",
+    )
+    require_two_step = models.BooleanField(
+        "bắt buộc đăng nhập hai bước",
+        default=False,
+        help_text=(
+            "Khi bật, Lãnh đạo Trung tâm và Tổ trưởng Tổ ứng cứu phải nhập mã 6 số "
+            "trên điện thoại sau mật khẩu."
+        ),
     )
 
     class Meta:

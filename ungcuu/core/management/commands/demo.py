@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from ungcuu.core.demo import (
+    ADMIN_LOGIN,
     DEMO_NOTE,
     DEMO_PASSWORD,
     demo_build,
@@ -76,6 +77,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.MIGRATE_HEADING(line) if index == 0 else line)
         self.stdout.write("")
         self.stdout.write(f"Mật khẩu chung cho mọi tài khoản (password): {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Tài khoản {ADMIN_LOGIN} luôn phải đăng nhập hai bước: lần đăng nhập đầu tiên sẽ "
+            "hiện mã QR để cài ứng dụng xác thực (Google Authenticator, Microsoft "
+            "Authenticator…) trên điện thoại. (The admin is asked to set up two-step sign-in "
+            "with an authenticator app at the first sign-in; the other demo logins are not.)"
+        )
         self.stdout.write(
             self.style.WARNING(
                 f"{DEMO_NOTE}: không dùng cho hệ thống thật; đổi mật khẩu hoặc xóa các tài "
