@@ -46,20 +46,33 @@ def catalog_load(
         existing = type_model.objects.filter(code=entry["code"]).first()
         if existing and not overwrite:
             continue
+        # Row by row through save(), so the audit log records what an overwrite changed.
         if existing:
-            type_model.objects.filter(pk=existing.pk).update(**fields)
             incident_type = existing
-            step_model.objects.filter(incident_type=incident_type).delete()
+            for name, value in fields.items():
+                setattr(incident_type, name, value)
+            incident_type.save()
         else:
             incident_type = type_model.objects.create(code=entry["code"], **fields)
-        step_model.objects.bulk_create(
-            step_model(
-                incident_type=incident_type,
-                position=index,
-                section=nfc(step.get("section")),
-                text=nfc(step["text"]),
-            )
-            for index, step in enumerate(entry["steps"], start=1)
-        )
+        _steps_set(step_model, incident_type, entry["steps"])
         written += 1
     return written
+
+
+def _steps_set(step_model, incident_type, steps: list[dict]) -> None:
+    """Make the type's playbook exactly ``steps``, changing only the steps that differ."""
+    current = {
+        step.position: step for step in step_model.objects.filter(incident_type=incident_type)
+    }
+    for position, step in enumerate(steps, start=1):
+        section, text = nfc(step.get("section")), nfc(step["text"])
+        row = current.pop(position, None)
+        if row is None:
+            step_model.objects.create(
+                incident_type=incident_type, position=position, section=section, text=text
+            )
+        elif (row.section, row.text) != (section, text):
+            row.section, row.text = section, text
+            row.save()
+    for row in current.values():
+        row.delete()
