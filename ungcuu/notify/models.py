@@ -166,6 +166,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # "host:pid:claim" of the worker process that claimed it: a restarted worker hands back
+    # at once what a dead process of this machine held, without waiting for the claim
+    # to run out.
+    claimed_by = models.CharField(max_length=100, blank=True, default="")
     channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

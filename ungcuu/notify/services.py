@@ -6,8 +6,12 @@ the transaction has committed (``on_commit``)."""
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
@@ -47,6 +51,7 @@ BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 min between attempts
 INLINE_SECONDS = 2  # first messages sent by the report's own task for this long
 BATCH_SIZE = 50  # new incidents worked out in one pass
 SENDING_THREADS = 8  # messages of one pass on the wire at once
+RECOVER_MAX = 1000  # rows taken up by a starting worker; the sweep does the rest
 CHAT_LIMIT = 2000  # Zalo's limit, the smallest of the chat channels
 ACK_SALT = "ungcuu.notify.ack"
 
@@ -395,7 +400,10 @@ def _send_now(deliveries: list[Delivery], channels: dict[tuple[str, int], list[C
         _record_many(outcomes)
     if late:
         Delivery.objects.filter(pk__in=late, state=DeliveryState.SENDING).update(
-            state=DeliveryState.PENDING, claimed_until=None, attempts=F("attempts") - 1
+            state=DeliveryState.PENDING,
+            claimed_until=None,
+            claimed_by="",
+            attempts=F("attempts") - 1,
         )
         _enqueue(late)
 
@@ -422,15 +430,127 @@ def _claim(delivery_ids: list[int], now: datetime | None = None) -> set[int]:
         pk__in=delivery_ids,
         state=DeliveryState.PENDING,
     )
-    count = due.update(state=DeliveryState.SENDING, claimed_until=until, attempts=F("attempts") + 1)
+    me = f"{claimant()}:{uuid.uuid4().hex[:12]}"
+    count = due.update(
+        state=DeliveryState.SENDING,
+        claimed_until=until,
+        claimed_by=me,
+        attempts=F("attempts") + 1,
+    )
     if count == len(delivery_ids):
         return set(delivery_ids)
-    # Somebody else took some: ours carry this exact claim time.
+    # Somebody else took some: ours carry this claim's own name (another thread of this
+    # process may have claimed at the same microsecond).
     return set(
         Delivery.objects.filter(
-            pk__in=delivery_ids, state=DeliveryState.SENDING, claimed_until=until
+            pk__in=delivery_ids, state=DeliveryState.SENDING, claimed_until=until, claimed_by=me
         ).values_list("pk", flat=True)
     )
+
+
+def _machine() -> str:
+    """This machine, as a claim names it. On Linux the PID namespace is part of it:
+    two containers may share a host name but never their process ids."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").removeprefix("pid:")
+    except (OSError, AttributeError):
+        namespace = ""
+    return f"{socket.gethostname()[:60]}{namespace}"
+
+
+_MACHINE = _machine()
+
+
+def claimant_of(pid: int) -> str:
+    """Who claims a delivery: this machine and the process (a claim adds its own id)."""
+    return f"{_MACHINE}:{pid}"
+
+
+def claimant() -> str:
+    return claimant_of(os.getpid())
+
+
+def claimant_gone(owner: str) -> bool:
+    """Whether the process that made a claim has certainly died. Only a process of this
+    machine can be checked: for any other, or when unsure, the answer is no and the
+    claim runs out by itself (CLAIM_FOR). A wrong "yes" would send a message twice
+    at once; a wrong "no" only delays it."""
+    machine, _, pid_text = owner.rsplit(":", 1)[0].rpartition(":")
+    if machine != _MACHINE or not pid_text.isdigit() or sys.platform == "win32":
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid() or pid <= 1:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, as another user's process
+        return False
+    try:  # killed but not yet reaped by its parent
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _release_abandoned(now: datetime) -> list[int]:
+    """Hand back to "pending" the deliveries left "sending" by a worker that died:
+    its claim ran out, or its process on this machine is gone. The message may have
+    reached the channel just before the crash: it goes again under the same
+    idempotency key (at least once; a lost alert is worse than a repeated one)."""
+    held: dict[tuple[str, datetime | None], list[int]] = {}
+    for pk, owner, until in Delivery.objects.filter(state=DeliveryState.SENDING).values_list(
+        "pk", "claimed_by", "claimed_until"
+    ):
+        held.setdefault((owner, until), []).append(pk)
+    gone: dict[str, bool] = {}
+    released = []
+    for (owner, until), ids in held.items():
+        expired = until is None or until < now
+        if owner and owner not in gone:
+            gone[owner] = claimant_gone(owner)
+        if not (expired or gone.get(owner)):
+            continue
+        # Only if the claim is still the same one: a live worker may have taken it since.
+        if Delivery.objects.filter(
+            pk__in=ids, state=DeliveryState.SENDING, claimed_by=owner, claimed_until=until
+        ).update(state=DeliveryState.PENDING, claimed_by="", claimed_until=None):
+            released += ids
+    return released
+
+
+def outbox_recover(*, now: datetime | None = None) -> int:
+    """When a worker starts: take up at once what a crash left behind, rather than at
+    the minutely sweep (which waits for a dead worker's claim to run out). Messages a
+    dead process of this machine was sending, messages whose task died with the worker
+    that had taken it from the queue, and reports whose first messages were never
+    worked out (the server died between the commit and queueing the task).
+    Everything handed over is idempotent: a delivery is sent by whoever claims it, an
+    incident is worked out once. Returns how many tasks it queued."""
+    from ungcuu.notify import tasks
+
+    now = now or timezone.now()
+    _release_abandoned(now)
+    due = list(
+        Delivery.objects.filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+            state=DeliveryState.PENDING,
+        ).values_list("pk", flat=True)[:RECOVER_MAX]
+    )
+    _enqueue(due)
+    forgotten = list(
+        Incident.objects.filter(
+            status__in=OPEN_STATUSES,
+            escalation__isnull=True,
+            reported_at__gte=now - timedelta(days=1),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:RECOVER_MAX]
+    )
+    for incident_id in forgotten:
+        tasks.notify_report(incident_id)
+    return len(due) + len(forgotten)
 
 
 def outbox_on_escalate(incident: Incident, organisations: list[Organisation], note: str) -> None:
@@ -495,8 +615,9 @@ def escalation_sweep(*, now: datetime | None = None) -> int:
 
 def retry_sweep(*, now: datetime | None = None) -> int:
     """Hand the worker again what is due: retries whose time came, and deliveries
-    left "sending" by a worker that died (its claim ran out)."""
+    left "sending" by a worker that died (its claim ran out, or its process is gone)."""
     now = now or timezone.now()
+    released = _release_abandoned(now)
     due = list(
         Delivery.objects.filter(
             Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
@@ -505,11 +626,8 @@ def retry_sweep(*, now: datetime | None = None) -> int:
                 next_attempt_at__isnull=True,
                 created_at__lte=now - timedelta(seconds=30),
             )
-            | Q(state=DeliveryState.SENDING, claimed_until__lt=now)
+            | Q(pk__in=released, state=DeliveryState.PENDING)
         ).values_list("pk", flat=True)[:500]
-    )
-    Delivery.objects.filter(pk__in=due, state=DeliveryState.SENDING).update(
-        state=DeliveryState.PENDING
     )
     _enqueue(due)
     return len(due)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 WEB_NICE = int(os.environ.get("UNGCUU_WEB_NICE", 10))
+# A worker that stops by itself on these exit codes was asked to (Ctrl+C, `kill`).
+_ASKED_TO_STOP = {0, -signal.SIGINT, -signal.SIGTERM}
 
 
 def _lan_address() -> str | None:
@@ -75,8 +80,15 @@ class Command(BaseCommand):
             # Links in messages must open from staff phones: use the LAN address.
             os.environ["UNGCUU_BASE_URL"] = f"http://{lan or shown_host}:{port}"
             settings.BASE_URL = os.environ["UNGCUU_BASE_URL"]
-        worker = None if no_worker else self._start_worker()
-        if worker is not None and WEB_NICE and hasattr(os, "nice"):  # not on Windows
+        self._worker: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+        if not no_worker:
+            self._worker = self._start_worker()
+            # Started before the web tier lowers its priority: on Linux the nice value
+            # belongs to the thread, so a worker this thread starts again keeps the
+            # normal priority too.
+            threading.Thread(target=self._watch_worker, name="ungcuu-watch", daemon=True).start()
+        if self._worker is not None and WEB_NICE and hasattr(os, "nice"):  # not on Windows
             # Messages first: when the machine is busy, the task worker sending alerts
             # gets the CPU before the web workers taking more reports (bench/README.md).
             os.nice(WEB_NICE)
@@ -86,6 +98,8 @@ class Command(BaseCommand):
             else:
                 self._granian(host, port, workers, threads)
         finally:
+            self._stopping.set()
+            worker = self._worker
             if worker is not None:
                 worker.terminate()
                 try:
@@ -96,10 +110,36 @@ class Command(BaseCommand):
     def _start_worker(self) -> subprocess.Popen:
         """The background worker (notifications, escalation timers) runs beside the
         web server: nothing else to start."""
-        return subprocess.Popen(
+        worker = subprocess.Popen(
             [sys.executable, "-m", "ungcuu", "run_huey", "--quiet"],
             env=dict(os.environ),
         )
+        worker.started_at = time.monotonic()
+        return worker
+
+    def _watch_worker(self) -> None:
+        """Start the worker again when it dies (killed, out of memory, a crash): the web
+        tier keeps taking reports, and without a worker nobody would be told. The new
+        worker first takes up what the dead one was sending (notify.tasks.recover)."""
+        quick_deaths = 0
+        while not self._stopping.wait(1.0):
+            worker = self._worker
+            code = worker.poll() if worker is not None else None
+            if code is None:
+                continue
+            if code in _ASKED_TO_STOP or self._stopping.is_set():
+                return
+            started = getattr(worker, "started_at", 0.0)
+            quick_deaths = quick_deaths + 1 if time.monotonic() - started < 10 else 0
+            # A worker that dies at once every time (a broken setting) is not started
+            # in a tight loop: up to a minute between tries.
+            delay = min(60.0, 2.0**quick_deaths - 1)
+            self.stderr.write(
+                f"Tiến trình nền đã dừng (mã {code}); khởi động lại sau {delay:.0f} giây."
+            )
+            if self._stopping.wait(delay):
+                return
+            self._worker = self._start_worker()
 
     def _granian(self, host: str, port: int, workers: int, threads: int) -> None:
         from django.db import connections
