@@ -110,6 +110,12 @@ def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
             text = "Khắc phục xong" + (
                 f": {payload['resolution']}" if payload.get("resolution") else ""
             )
+        elif event.kind == EventKind.ASSIGNED:
+            text = f"Giao {payload.get('assignee', '')} xử lý"
+        elif event.kind == EventKind.CLOSED:
+            text = "Đóng sự cố"
+        elif event.kind == EventKind.REOPENED:
+            text = f"Mở lại sự cố: {payload.get('reason', '')}"
         if text:
             local = timezone.localtime(event.at)
             who = f" ({event.actor.display_name})" if event.actor_id else ""

@@ -64,7 +64,9 @@ def test_closing_an_incident_that_is_not_resolved_is_a_conflict_even_for_staff(s
 
 @pytest.mark.parametrize("kind", ["acknowledged", "started", "resolved"])
 def test_staff_cannot_take_over_handling(staff_a, kind):
-    incident = report(staff_a, staff_a.center)
+    # A colleague's report they never handled: their own simple one they may resolve (R12).
+    colleague = make_user("a.colleague", Role.STAFF, center=staff_a.center)
+    incident = report(colleague, staff_a.center)
 
     response = post_event(api_client(staff_a), incident.pk, kind=kind, root_cause="Hết giấy")
 

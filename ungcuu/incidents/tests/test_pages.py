@@ -316,8 +316,13 @@ def test_a_fix_within_the_minute_of_the_report_can_be_confirmed(staff_a, leader_
     assert incident.status == Status.RESOLVED
 
 
-def test_a_staff_member_is_not_offered_the_resolve_form(staff_a, printer_paper):
-    incident = report(staff_a, printer_paper)
+def test_a_staff_member_is_not_offered_the_resolve_form_of_an_incident_they_never_handled(
+    staff_a, printer_paper
+):
+    # Their own simple incident they may fix on the spot (R12); a colleague's they never
+    # touched they may not.
+    colleague = make_user("a.colleague", Role.STAFF, center=staff_a.center)
+    incident = report(colleague, printer_paper)
     client = logged_in(staff_a)
 
     response = client.post(
