@@ -3,7 +3,8 @@
 
     python3 run.py          install, build the demo database, serve it
     python3 run.py test     install, then lint and run every test
-                            (SQLite, then PostgreSQL, then the browser tests)
+                            (SQLite with the browser tests, and PostgreSQL
+                            beside it)
 
 Both are idempotent: a second run reuses the virtual environment and the data.
 Only the Python standard library is used here, so it runs before anything is installed.
@@ -141,10 +142,7 @@ def test() -> None:
     pytest = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     failed = False
     with tempfile.TemporaryDirectory(prefix="ungcuu-test-") as data_dir:
-        say("Chạy kiểm thử trên SQLite")
-        env = dict(base, UNGCUU_DATA_DIR=str(Path(data_dir) / "sqlite"))
-        failed |= run(*pytest, env=env, check=False) != 0
-
+        postgres = None
         if sqlite_only:
             say("Bỏ qua PostgreSQL (--sqlite-only)")
         else:
@@ -156,10 +154,30 @@ def test() -> None:
                     f"Không kết nối được PostgreSQL ({url}). Đặt UNGCUU_TEST_DATABASE_URL "
                     "hoặc chạy: python3 run.py test --sqlite-only"
                 )
-            say("Chạy kiểm thử trên PostgreSQL")
+            # The two engines' runs share nothing (data dir, database), so they run side
+            # by side, one per core; PostgreSQL's output is shown once it is done.
+            say("Chạy kiểm thử trên PostgreSQL (song song, kết quả in sau)")
             env = dict(base, UNGCUU_DATA_DIR=str(Path(data_dir) / "pg"), DATABASE_URL=url)
+            log_path = Path(data_dir) / "postgresql.log"
+            log = log_path.open("w", encoding="utf-8")
             # The browser tests exercise pages, not the engine: SQLite covers them.
-            failed |= run(*pytest, "-m", "not browser", env=env, check=False) != 0
+            postgres = subprocess.Popen(
+                [str(a) for a in (*pytest, "-m", "not browser")],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+        say("Chạy kiểm thử trên SQLite")
+        env = dict(base, UNGCUU_DATA_DIR=str(Path(data_dir) / "sqlite"))
+        failed |= run(*pytest, env=env, check=False) != 0
+
+        if postgres is not None:
+            failed |= postgres.wait() != 0
+            log.close()
+            say("Kết quả kiểm thử trên PostgreSQL")
+            print(log_path.read_text(encoding="utf-8"), end="", flush=True)
     if failed:
         sys.exit(1)
     say("Tất cả kiểm thử đều đạt")
