@@ -62,6 +62,8 @@ class PaperIntakeOut(Schema):
     needs_db_check: bool
     dossier_code: str
     reentered_at: datetime | None
+    db_checked_at: datetime | None
+    db_checked_by: str
     is_drill: bool
 
     @staticmethod
@@ -71,6 +73,10 @@ class PaperIntakeOut(Schema):
     @staticmethod
     def resolve_incident(obj: PaperIntake) -> int | None:
         return obj.incident_id
+
+    @staticmethod
+    def resolve_db_checked_by(obj: PaperIntake) -> str:
+        return obj.db_checked_by.display_name if obj.db_checked_by_id else ""
 
 
 class ReentryIn(Schema):
@@ -162,3 +168,16 @@ def paper_intake_reentry(request, intake_id: Id, payload: ReentryIn):
     out = ReentryOut.from_orm(result.intake)
     out.warning = result.warning
     return out
+
+
+@router.post(
+    "/paper-intakes/{intake_id}/db-check",
+    response={200: PaperIntakeOut, (403, 409): ErrorOut},
+    summary="Ghi nhận đã đối chiếu hồ sơ với CSDL quốc gia sau khi hệ thống khôi phục",
+)
+def paper_intake_db_check(request, intake_id: Id):
+    user = request.auth
+    intake = _get(user, intake_id)
+    if not permissions.may_report(user):
+        raise ServiceError("Tài khoản của bạn không được đối chiếu hồ sơ.", status=403)
+    return services.intake_db_check(actor=user, intake=intake)

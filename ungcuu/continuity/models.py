@@ -135,6 +135,17 @@ class PaperIntake(models.Model):
         related_name="+",
         verbose_name=_("người nhập lại"),
     )
+    db_checked_at = models.DateTimeField(
+        _("thời điểm đối chiếu CSDL quốc gia"), null=True, blank=True
+    )
+    db_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người đối chiếu CSDL quốc gia"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PaperIntakeQuerySet.as_manager()

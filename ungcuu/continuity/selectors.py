@@ -18,7 +18,7 @@ from ungcuu.org.scope import center_q
 
 def intakes_for(user: User) -> QuerySet[PaperIntake]:
     return PaperIntake.objects.filter(center_q(user)).select_related(
-        "center", "incident", "received_by", "reentered_by"
+        "center", "incident", "received_by", "reentered_by", "db_checked_by"
     )
 
 
@@ -42,6 +42,17 @@ def worklist(user: User, today: date | None = None, center: Center | None = None
         due = reentry_due(intake, calendar)
         rows.append(Pending(intake, due, bool(due and due < today)))
     return rows
+
+
+def db_check_worklist(user: User):
+    """Flagged dossiers already re-entered whose check against the national database is
+    still to record (those not yet re-entered are on the worklist itself)."""
+    return (
+        intakes_for(user)
+        .filter(needs_db_check=True, db_checked_at__isnull=True, reentered_at__isnull=False)
+        .select_related("center")
+        .order_by("reentered_at", "id")[:1000]
+    )
 
 
 def counts_for_incident(incident: Incident) -> dict[str, int]:

@@ -336,6 +336,29 @@ def intake_reenter(
     return ReentryResult(locked, dossier_code_warning(code))
 
 
+def intake_db_check(
+    *, actor: User, intake: PaperIntake, now: datetime | None = None
+) -> PaperIntake:
+    """Record that a flagged dossier's details were checked against the national
+    database once the system came back (000 2.3.4: "thực hiện đối chiếu thông tin sau khi
+    hệ thống được khôi phục"), by whom and when. Recording it again changes nothing."""
+    require_own(actor, intake, what="hồ sơ", field="intake")
+    if not intake.needs_db_check:
+        raise ServiceError("Hồ sơ này không cần đối chiếu CSDL quốc gia.", status=409)
+    if intake.db_checked_at is None and recovered_on(intake) is None:
+        raise ServiceError(
+            "Chỉ đối chiếu được sau khi hệ thống được khôi phục (sự cố chưa khắc phục xong).",
+            status=409,
+        )
+    with transaction.atomic():
+        locked = PaperIntake.objects.select_for_update().get(pk=intake.pk)
+        if locked.db_checked_at is None:
+            locked.db_checked_at = now or timezone.now()
+            locked.db_checked_by = actor
+            locked.save(update_fields=["db_checked_at", "db_checked_by"])
+    return locked
+
+
 # --- re-entry deadline --------------------------------------------------------------------
 
 

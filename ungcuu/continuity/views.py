@@ -140,6 +140,22 @@ def intake_status_path(intake: PaperIntake) -> str:
     return reverse("continuity:status", kwargs={"token": intake.status_token})
 
 
+def _db_check(request, intake: PaperIntake):
+    if not permissions.may_report(request.user):
+        raise Http404
+    try:
+        services.intake_db_check(actor=request.user, intake=intake)
+    except ServiceError as exc:
+        messages.error(request, f"{intake.receipt_number}: {exc.message}")
+    else:
+        messages.success(
+            request,
+            _("Đã ghi nhận đối chiếu CSDL quốc gia cho hồ sơ %(number)s.")
+            % {"number": intake.receipt_number},
+        )
+    return redirect("continuity:reentry")
+
+
 @login_required
 def reentry(request):
     """Paper dossiers still to enter into the one-stop software, oldest first."""
@@ -147,6 +163,8 @@ def reentry(request):
     if request.method == "POST":
         raw = request.POST.get("intake") or ""
         intake = _intake_get(user, int(raw) if raw.isascii() and raw.isdecimal() else 0)
+        if request.POST.get("action") == "db_check":
+            return _db_check(request, intake)
         form = ReentryForm(request.POST)
         if form.is_valid():
             try:
@@ -172,6 +190,7 @@ def reentry(request):
         "continuity/reentry.html",
         {
             "rows": rows,
+            "to_check": list(selectors.db_check_worklist(user)),
             "overdue": sum(1 for r in rows if r.overdue),
             "show_center": not user.center_id,
         },

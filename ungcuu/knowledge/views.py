@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,6 +36,21 @@ def guide_list(request):
     return render(request, "knowledge/list.html", context)
 
 
+def _trained_today(user, guide) -> dict:
+    """003 IV.1: the guide's citizens are served by staff trained for them; the people on
+    today's duty roster of the user's center who have that training."""
+    from ungcuu.readiness.models import TrainingTopic
+    from ungcuu.readiness.services import guide_topic, trained_on_duty
+
+    topic = guide_topic(guide.slug)
+    if topic is None or not user.center_id:
+        return {}
+    return {
+        "training_topic": TrainingTopic(topic).label,
+        "trained_today": trained_on_duty(user.center, topic, timezone.localdate()),
+    }
+
+
 def _detail(request, guide, *, note_text=None, note_error=None, status=200):
     notes = list(guide_notes(request.user, guide))
     own = next((n for n in notes if n.center_id == request.user.center_id), None)
@@ -49,6 +65,7 @@ def _detail(request, guide, *, note_text=None, note_error=None, status=200):
             "may_edit_note": may_edit_note(request.user),
             "note_text": note_text if note_text is not None else (own.text if own else ""),
             "note_error": note_error,
+            **_trained_today(request.user, guide),
         },
         status=status,
     )

@@ -8,6 +8,7 @@ from ungcuu.readiness.models import (
     Equipment,
     ReadinessPolicy,
     SupplyItem,
+    TrainingRecord,
 )
 
 
@@ -56,3 +57,11 @@ class CertificateAdmin(admin.ModelAdmin):
 class DrillAdmin(admin.ModelAdmin):
     list_display = ["scenario", "center", "scheduled_at", "status"]
     list_filter = ["center", "status"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    list_display = ["person", "center", "topic", "trained_on", "provider", "recorded_by"]
+    list_filter = ["center", "topic"]
+    date_hierarchy = "trained_on"
+    raw_id_fields = ["person", "recorded_by"]

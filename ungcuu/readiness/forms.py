@@ -13,6 +13,7 @@ from ungcuu.readiness.models import (
     EquipmentStatus,
     MovementKind,
     SupplyKind,
+    TrainingTopic,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -150,3 +151,25 @@ class EvaluateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class TrainingForm(forms.Form):
+    person = PersonChoiceField(label=_("Cán bộ được tập huấn"), queryset=None)
+    topic = forms.ChoiceField(label=_("Nội dung tập huấn"), choices=TrainingTopic.choices)
+    trained_on = forms.DateField(label=_("Ngày tập huấn"), widget=DATE)
+    provider = forms.CharField(
+        label=_("Đơn vị tổ chức, địa điểm"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: Sở Nội vụ, lớp bồi dưỡng kỹ năng mềm tại Trung tâm."),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people

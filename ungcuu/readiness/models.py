@@ -385,3 +385,50 @@ class Drill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario.name} – {self.center.short_name}"
+
+
+# --- training ------------------------------------------------------------------------
+
+
+class TrainingTopic(models.TextChoices):
+    # 003 IV.1 c–d and VI.2: staff trained in contact with disabled people and in
+    # conflict handling are the ones sent to those citizens.
+    DISABILITY = "disability", _("Phục vụ người khuyết tật, người cao tuổi")
+    CONFLICT = "conflict", _("Kỹ năng xử lý xung đột")
+    DIGITAL = "digital", _("Kỹ năng số, hướng dẫn dịch vụ công trực tuyến")
+    DRILL = "drill", _("Diễn tập ứng phó sự cố")
+    OTHER = "other", _("Kỹ năng mềm, thái độ phục vụ, khác")
+
+
+class TrainingRecord(models.Model):
+    """One person trained in one topic on one day (tập huấn, bồi dưỡng)."""
+
+    center = models.ForeignKey(
+        Center,
+        on_delete=models.CASCADE,
+        related_name="training_records",
+        verbose_name=_("trung tâm"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="training_records",
+        verbose_name=_("cán bộ được tập huấn"),
+    )
+    topic = models.CharField(_("nội dung"), max_length=20, choices=TrainingTopic.choices)
+    trained_on = models.DateField(_("ngày tập huấn"))
+    provider = models.CharField(_("đơn vị tổ chức, địa điểm"), max_length=200, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tập huấn")
+        verbose_name_plural = _("tập huấn")
+        ordering = ["-trained_on", "-id"]
+        indexes = [models.Index(fields=["center", "topic"], name="training_center_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_topic_display()} ({self.trained_on:%d/%m/%Y})"

@@ -13,6 +13,7 @@ from ungcuu.readiness.models import (
     Drill,
     Equipment,
     SupplyItem,
+    TrainingRecord,
 )
 
 
@@ -54,6 +55,12 @@ def drills_for(user: User) -> QuerySet[Drill]:
 
 def checks_for(user: User) -> QuerySet[DailyCheck]:
     return DailyCheck.objects.filter(center_q(user)).select_related("center", "done_by")
+
+
+def training_for(user: User) -> QuerySet[TrainingRecord]:
+    return TrainingRecord.objects.filter(center_q(user)).select_related(
+        "center", "person", "recorded_by"
+    )
 
 
 def _one(qs: QuerySet, pk: int, message: str):

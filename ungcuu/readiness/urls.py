@@ -26,6 +26,8 @@ urlpatterns = [
     path("readiness/drills/new/", views.drill_new, name="drill_new"),
     path("readiness/drills/<id:pk>/", views.drill, name="drill"),
     path("readiness/drills/<id:pk>/<slug:action>/", views.drill_act, name="drill_act"),
+    path("readiness/training/", views.training, name="training"),
+    path("readiness/training/new/", views.training_new, name="training_new"),
     path(
         "readiness/incidents/<id:incident_id>/equipment/",
         views.incident_equipment,

@@ -29,8 +29,15 @@ from ungcuu.readiness.forms import (
     EvaluateForm,
     MovementForm,
     SupplyForm,
+    TrainingForm,
 )
-from ungcuu.readiness.models import CheckItem, DrillStatus, MovementKind, SupplyItem
+from ungcuu.readiness.models import (
+    CheckItem,
+    DrillStatus,
+    MovementKind,
+    SupplyItem,
+    TrainingTopic,
+)
 from ungcuu.readiness.services.certificates import MAX_FILE
 
 
@@ -76,6 +83,8 @@ def index(request):
             center,
             reminders=services.center_reminders(center),
             check=services.today_check(center, timezone.localdate()),
+            training_count=selectors.training_for(request.user).filter(center=center).count(),
+            untrained=[TrainingTopic(t).label for t in services.untrained_topics(center)],
         ),
     )
 
@@ -619,3 +628,66 @@ def drill_act(request, pk: int, action: str):
     else:
         messages.success(request, done)
     return redirect("readiness:drill", item.pk)
+
+
+# --- training ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def training(request):
+    center = _center(request)
+    topic = request.GET.get("topic", "")
+    rows = selectors.training_for(request.user).filter(center=center)
+    if topic in TrainingTopic.values:
+        rows = rows.filter(topic=topic)
+    else:
+        topic = ""
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "readiness/training.html",
+        _base(
+            request,
+            center,
+            page=page,
+            topic=topic,
+            topics=TrainingTopic.choices,
+            may_record=services.may_record_training(request.user),
+            untrained=[TrainingTopic(t).label for t in services.untrained_topics(center)],
+        ),
+    )
+
+
+@login_required
+def training_new(request):
+    center = _center(request)
+    if not services.may_record_training(request.user):
+        raise Http404
+    people = _people(center)
+    status = 200
+    if request.method == "POST":
+        form = TrainingForm(request.POST, people=people)
+        if form.is_valid():
+            try:
+                services.training_record(actor=request.user, center=center, **form.cleaned_data)
+            except ServiceError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, _("Đã ghi nhận tập huấn."))
+                return redirect(f"{reverse('readiness:training')}?center={center.code}")
+        status = 400
+    else:
+        form = TrainingForm(people=people, initial={"trained_on": timezone.localdate()})
+    return render(
+        request,
+        "readiness/form.html",
+        _base(
+            request,
+            center,
+            form=form,
+            title=_("Ghi nhận tập huấn"),
+            back=reverse("readiness:training"),
+        ),
+        status=status,
+    )

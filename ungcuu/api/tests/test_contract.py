@@ -20,6 +20,7 @@ CATALOG_CODES = {
     "power": "complex",
     "qms": "complex",
     "disaster": "complex",
+    "epidemic": "complex",  # added after the first twelve: an extension, not a change
     "other": None,  # chosen by the reporter
 }
 
@@ -50,7 +51,7 @@ def test_me_for_a_vendor_names_its_organisation(vendor_user):
     assert body["organisation"] == "VNPT Nghệ An"
 
 
-def test_the_catalog_has_the_twelve_stable_codes(staff_a):
+def test_the_catalog_has_the_stable_codes(staff_a):
     response = api_client(staff_a).get("/api/v1/catalog")
 
     assert response.status_code == 200

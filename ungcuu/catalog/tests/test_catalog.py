@@ -1,4 +1,4 @@
-"""The shipped incident catalog: the twelve stable codes, their tiers and playbooks."""
+"""The shipped incident catalog: the thirteen stable codes, their tiers and playbooks."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ COMPLEX = [
     "power",
     "qms",
     "disaster",
+    "epidemic",
 ]
 NAMES = {
     "printer-paper": "Máy in hết giấy, kẹt giấy",
@@ -31,6 +32,7 @@ NAMES = {
     "power": "Mất điện",
     "qms": "Lỗi hệ thống bấm số xếp hàng tự động (QMS)",
     "disaster": "Thiên tai, bão lụt, hỏa hoạn",
+    "epidemic": "Dịch bệnh",
     "other": "Sự cố khác",
 }
 VIETNAMESE_MARKS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
@@ -44,9 +46,9 @@ def has_vietnamese_marks(text: str) -> bool:
     return bool(VIETNAMESE_MARKS & set(text.lower()))
 
 
-def test_the_catalog_holds_exactly_the_twelve_codes(db):
+def test_the_catalog_holds_exactly_the_thirteen_codes(db):
     assert set(IncidentType.objects.values_list("code", flat=True)) == set(NAMES)
-    assert IncidentType.objects.count() == 12
+    assert IncidentType.objects.count() == 13
 
 
 def test_each_type_has_its_vietnamese_name(db):
@@ -122,7 +124,7 @@ def test_loading_again_keeps_the_admins_edits_and_adds_nothing(db):
     written = catalog_load()
 
     assert written == 0
-    assert IncidentType.objects.count() == types_before == 12
+    assert IncidentType.objects.count() == types_before == 13
     assert PlaybookStep.objects.count() == steps_before
     printer.refresh_from_db()
     assert printer.name == "Máy in hết giấy (đã sửa)"
@@ -153,4 +155,4 @@ def test_overwrite_puts_back_the_shipped_playbook(db):
     printer.refresh_from_db()
     assert printer.name == NAMES["printer-paper"]
     assert list(printer.steps.values_list("text", flat=True)) == shipped
-    assert IncidentType.objects.count() == 12
+    assert IncidentType.objects.count() == 13

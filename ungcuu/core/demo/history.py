@@ -29,6 +29,7 @@ from ungcuu.core.demo.scenarios import (
 )
 from ungcuu.incidents import services
 from ungcuu.incidents.models import Incident, Status
+from ungcuu.incidents.services.timeline import needs_on_site_reason
 from ungcuu.org.models import Organisation, OrganisationKind, User
 
 # --- the history ---------------------------------------------------------------------
@@ -146,7 +147,9 @@ class _History:
         """A short history still shows every type of the catalog at least once."""
         present = {plan.incident_type.code for plan in plans}
         for code in self.types:
-            if code in present:
+            # A type without demo scenarios (an epidemic: weeks long, it would swamp the
+            # figures) is left out rather than forced in.
+            if code in present or code not in SCENARIOS:
                 continue
             candidates = [
                 plan
@@ -435,6 +438,11 @@ class _History:
             restored_at=restored,
             citizens_affected=affected,
             dossiers_delayed=delayed,
+            on_site_reason=(
+                "Tổ ứng cứu sự cố tự khắc phục tại Trung tâm, không cần hỗ trợ bên ngoài."
+                if needs_on_site_reason(self.incident)
+                else ""
+            ),
             event_uuid=_uuid(rng),
             now=self.at(resolved_at),
         )

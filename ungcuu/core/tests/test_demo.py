@@ -135,9 +135,10 @@ class TestDemoDatabase:
         assert demo.incidents == len(incidents)
         assert demo.events == IncidentEvent.objects.count()
 
+        # Every type the demo has scenarios for (all but the epidemic) happens at least once.
         assert {i.incident_type.code for i in incidents} == set(
             IncidentType.objects.values_list("code", flat=True)
-        )
+        ) - {"epidemic"}
         assert {i.tier for i in incidents} == set(Tier.values)
         for incident in incidents:
             local = incident.started_at.astimezone(TZ)

@@ -31,6 +31,13 @@ from ungcuu.readiness.services.reminders import (
     reminders_send,
 )
 from ungcuu.readiness.services.supplies import stock_move, supplies_for_incident, supply_save
+from ungcuu.readiness.services.training import (
+    guide_topic,
+    may_record_training,
+    trained_on_duty,
+    training_record,
+    untrained_topics,
+)
 
 __all__ = [
     "RENEWAL_STEPS",
@@ -51,8 +58,10 @@ __all__ = [
     "equipment_link",
     "equipment_save",
     "equipment_tested",
+    "guide_topic",
     "is_checker",
     "is_keeper",
+    "may_record_training",
     "password_reminder",
     "policy_for",
     "reminders_send",
@@ -60,5 +69,8 @@ __all__ = [
     "supplies_for_incident",
     "supply_save",
     "today_check",
+    "trained_on_duty",
+    "training_record",
+    "untrained_topics",
     "warning_level",
 ]

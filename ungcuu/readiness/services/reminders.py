@@ -18,6 +18,7 @@ from ungcuu.readiness.models import (
     Certificate,
     CertStatus,
     Equipment,
+    EquipmentKind,
     EquipmentStatus,
     SupplyItem,
 )
@@ -141,7 +142,34 @@ def center_reminders(center: Center, now: datetime | None = None) -> list[Remind
                 people=it_people,
             )
         )
+
+    if not has_backup_printer(center):
+        found.append(
+            Reminder(
+                kind="backup-printer",
+                key=f"backup-printer:{center.pk}",
+                title=f"Chưa có máy in dự phòng – {center.short_name}",
+                body=(
+                    "Phương án yêu cầu có ít nhất 1 máy in dự phòng hoặc có thể sử dụng luân "
+                    "phiên giữa các bộ phận. Ghi máy in dự phòng (hoặc máy của bộ phận dùng "
+                    "luân phiên) vào danh mục thiết bị, đánh dấu “thiết bị dự phòng”."
+                ),
+                url=_link("readiness:equipment"),
+                people=it_people,
+            )
+        )
     return found
+
+
+def has_backup_printer(center: Center) -> bool:
+    """000 1.1c: a backup printer in working order is on the center's equipment register
+    (one that is broken or away for repair cannot stand in today)."""
+    return Equipment.objects.filter(
+        center=center,
+        kind=EquipmentKind.PRINTER,
+        is_backup=True,
+        status=EquipmentStatus.WORKING,
+    ).exists()
 
 
 def password_reminder(
