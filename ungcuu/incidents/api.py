@@ -139,6 +139,11 @@ class EventIn(Schema):
     restored_at: datetime | None = None
     citizens_affected: Count = 0
     dossiers_delayed: Count = 0
+    on_site_reason: str = Field(
+        "",
+        max_length=4000,
+        description="Lý do không chuyển tuyến, xử lý tại chỗ (resolved, sự cố phức tạp)",
+    )
     reason: str = Field("", max_length=4000, description="Lý do mở lại (reopened)")
 
 

@@ -114,6 +114,24 @@ class ResolveForm(forms.Form):
     dossiers_delayed = forms.IntegerField(
         label=_("Số hồ sơ bị chậm"), min_value=0, max_value=100_000, initial=0
     )
+    on_site_reason = forms.CharField(
+        label=_("Lý do không chuyển tuyến (xử lý tại chỗ)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Sự cố phức tạp chưa chuyển tuyến: ghi vì sao Trung tâm tự xử lý được, "
+            "không cần Tổ Công tác tỉnh và Tổ Đối ứng."
+        ),
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ungcuu.incidents.services.timeline import needs_on_site_reason
+
+        # Asked only where it matters: a complex incident nobody escalated.
+        if incident is None or not needs_on_site_reason(incident):
+            del self.fields["on_site_reason"]
 
 
 class LogbookFilterForm(forms.Form):

@@ -205,7 +205,7 @@ def resolve(request, incident_id: int):
         return redirect("incidents:detail", incident.pk)
     status = 200
     if request.method == "POST":
-        form = ResolveForm(request.POST)
+        form = ResolveForm(request.POST, incident=incident)
         if form.is_valid():
             try:
                 services.incident_resolve(
@@ -225,7 +225,8 @@ def resolve(request, incident_id: int):
             initial={
                 "restored_at": local_now(),
                 "citizens_affected": incident.citizens_waiting,
-            }
+            },
+            incident=incident,
         )
     return render(
         request, "incidents/resolve.html", {"incident": incident, "form": form}, status=status

@@ -28,6 +28,8 @@ class RoutingPolicyAdmin(admin.ModelAdmin):
         "complex_ack_minutes",
         "prolonged_minutes",
         "sms_for_complex",
+        "complex_outside",
+        "complex_outside_minutes",
     ]
 
 

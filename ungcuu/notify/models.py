@@ -63,20 +63,51 @@ class Channel(models.Model):
         return self.url.split("://", 1)[0].lower()
 
 
+class OutsideTiming(models.TextChoices):
+    """When a complex incident reaches the province and the type's counterpart team."""
+
+    AT_ONCE = "at_once", _("Báo ngay khi có báo cáo (phương án 004, bước 1)")
+    AFTER = "after", _("Sau số phút quy định, nếu Tổ trưởng chưa chuyển tuyến")
+
+
+# Numbers the plans do not state: UngCuu's own defaults, which a center may change.
+OWN_DEFAULT = _("Mặc định của UngCuu, phương án không quy định.")
+
+
 class RoutingPolicy(models.Model):
-    """Who is told when, per center (defaults from the seeds, editable)."""
+    """Who is told when, per center. Who is told at once on a complex incident follows
+    the plans (004 B1, 003 III.1); the waiting times are UngCuu's own defaults."""
 
     center = models.OneToOneField(
         Center, on_delete=models.CASCADE, related_name="routing_policy", verbose_name=_("trung tâm")
     )
     simple_ack_minutes = models.PositiveSmallIntegerField(
-        _("chờ nhận tin – sự cố đơn giản (phút)"), default=15
+        _("chờ nhận tin – sự cố đơn giản (phút)"), default=15, help_text=OWN_DEFAULT
     )
     complex_ack_minutes = models.PositiveSmallIntegerField(
-        _("chờ nhận tin – sự cố phức tạp (phút)"), default=5
+        _("chờ nhận tin – sự cố phức tạp (phút)"), default=5, help_text=OWN_DEFAULT
     )
     prolonged_minutes = models.PositiveSmallIntegerField(
-        _("sự cố phức tạp kéo dài sau (phút)"), default=30
+        _("sự cố phức tạp kéo dài sau (phút)"), default=30, help_text=OWN_DEFAULT
+    )
+    complex_outside = models.CharField(
+        _("sự cố phức tạp: báo Tổ Công tác tỉnh và Tổ Đối ứng"),
+        max_length=10,
+        choices=OutsideTiming.choices,
+        default=OutsideTiming.AT_ONCE,
+        help_text=_(
+            "Phương án 004 (bước 1): Tổ trưởng báo ngay cho Tổ Công tác tỉnh và Tổ Đối ứng. "
+            "Chọn “sau số phút” thì họ được báo khi hết thời gian mà Tổ trưởng chưa chuyển "
+            "tuyến, và Tổ trưởng được nhắc cho tới khi chuyển tuyến."
+        ),
+    )
+    complex_outside_minutes = models.PositiveSmallIntegerField(
+        _("báo Tổ Công tác tỉnh và Tổ Đối ứng sau (phút)"),
+        default=15,
+        help_text=_(
+            "Chỉ dùng khi chọn “sau số phút”; cũng là khoảng cách giữa các lần nhắc Tổ "
+            "trưởng. Mặc định của UngCuu, phương án không quy định."
+        ),
     )
     sms_for_complex = models.BooleanField(
         _("gửi thêm SMS khi sự cố phức tạp"),
@@ -113,6 +144,10 @@ class EscalationRun(models.Model):
     prolonged_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     sms = models.BooleanField(default=False)
     no_ack_sent_at = models.DateTimeField(null=True, blank=True)
+    # Complex incidents only: minutes before the province and the counterpart team are
+    # told, when the center chose to wait (empty: they were told with the report).
+    outside_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    outside_sent_at = models.DateTimeField(null=True, blank=True)
     prolonged_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

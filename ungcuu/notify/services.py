@@ -40,6 +40,7 @@ from ungcuu.notify.models import (
     DeliveryState,
     EscalationRun,
     Level,
+    OutsideTiming,
     RoutingPolicy,
 )
 from ungcuu.org.models import Contact, DutyShift, Organisation, Role, User
@@ -78,7 +79,8 @@ def channel_add(
 
 
 def policy_for(center) -> RoutingPolicy:
-    """The center's policy; a center without one gets the seeds' defaults."""
+    """The center's policy; a center without one gets the defaults (who is told at once
+    as the plans say, waiting times UngCuu's own)."""
     try:
         return center.routing_policy  # often already loaded with the center
     except RoutingPolicy.DoesNotExist:
@@ -93,33 +95,36 @@ def _center_people(incident: Incident, roles: Iterable[str]) -> list[User]:
     return list(User.objects.filter(center=incident.center, role__in=list(roles), is_active=True))
 
 
-def _target_contacts(incident: Incident) -> list[Contact]:
-    targets = incident.incident_type.escalation_targets
-    return contacts_for(incident.center, targets) if targets else []
-
-
 def _vendor_people(organisations: Iterable[Organisation]) -> list[User]:
     return list(
         User.objects.filter(role=Role.VENDOR, organisation__in=list(organisations), is_active=True)
     )
 
 
+# Types that are no fault of equipment or software. Of every other type the IT officer
+# ("cán bộ phụ trách kỹ thuật", 003 III.1) is told with the report.
+NON_TECHNICAL_TYPES = frozenset({"disaster", "epidemic", "other"})
+
+
+def is_technical(incident: Incident) -> bool:
+    return incident.incident_type.code not in NON_TECHNICAL_TYPES
+
+
+def outside_at_once(incident: Incident, policy: RoutingPolicy) -> bool:
+    """Whether the province and the counterpart team hear of it with the report (004 B1)."""
+    return incident.tier == Tier.COMPLEX and policy.complex_outside == OutsideTiming.AT_ONCE
+
+
 def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact]]:
-    """The people and outside contacts told at ``level`` (seeds 000, 001 and 004)."""
+    """The people and outside contacts told at ``level`` (seeds 000, 001, 003 and 004)."""
     people: list[User] = []
     contacts: list[Contact] = []
-    if level == Level.AT_ONCE:  # team leader and today's on-duty responder
-        people = first_level_people([incident.center_id]).get(incident.center_id, [])
+    if level == Level.AT_ONCE:
+        people, contacts = at_once_recipients(
+            [incident], {incident.center_id: policy_for(incident.center)}
+        )[incident.pk]
     elif level == Level.NO_ACK:
         people = _center_people(incident, [Role.CENTER_LEADER])
-        if incident.tier == Tier.COMPLEX:
-            people += list(
-                User.objects.filter(
-                    role=Role.PROVINCE, province_id=incident.center.province_id, is_active=True
-                )
-            )
-            contacts = _target_contacts(incident)
-            people += _vendor_people({c.organisation for c in contacts})
     elif level == Level.PROLONGED:
         people = _center_people(incident, [Role.CENTER_LEADER, Role.COMMUNE_LEADER])
     elif level == Level.RESOLVED:
@@ -129,6 +134,91 @@ def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact
         people = list(User.objects.filter(pk__in=told.values("person_id"), is_active=True))
     unique = {person.pk: person for person in people if person.pk != incident.reporter_id}
     return list(unique.values()), list({c.pk: c for c in contacts}.values())
+
+
+def outside_recipients(incidents: list[Incident]) -> dict[int, tuple[list[User], list[Contact]]]:
+    """The province working group and the counterpart teams of each complex incident:
+    the province users of the center's province, the contacts of the organisation kinds
+    its type names (as ``contacts_for`` picks them) and the vendor people of those
+    organisations. Four queries, however many incidents."""
+    if not incidents:
+        return {}
+    provinces = {i.center.province_id for i in incidents}
+    centers = {i.center_id for i in incidents}
+    kinds = {kind for i in incidents for kind in i.incident_type.escalation_targets or []}
+    by_province: dict[int, list[User]] = {}
+    for person in User.objects.filter(
+        role=Role.PROVINCE, province_id__in=provinces, is_active=True
+    ).order_by("pk"):
+        by_province.setdefault(person.province_id, []).append(person)
+    contacts: list[Contact] = []
+    if kinds:
+        contacts = list(
+            Contact.objects.select_related("organisation").filter(
+                Q(center__in=centers) | Q(center__isnull=True),
+                Q(organisation__province_id__in=provinces) | Q(organisation__province__isnull=True),
+                organisation__kind__in=sorted(kinds),
+            )
+        )
+    vendors: dict[int, list[User]] = {}
+    if contacts:
+        for person in User.objects.filter(
+            role=Role.VENDOR,
+            organisation__in={c.organisation_id for c in contacts},
+            is_active=True,
+        ).order_by("pk"):
+            vendors.setdefault(person.organisation_id, []).append(person)
+    found = {}
+    for incident in incidents:
+        province = incident.center.province_id
+        order = {k: n for n, k in enumerate(incident.incident_type.escalation_targets or [])}
+        mine = sorted(
+            (
+                c
+                for c in contacts
+                if c.organisation.kind in order
+                and c.center_id in (None, incident.center_id)
+                and c.organisation.province_id in (None, province)
+            ),
+            key=lambda c: (order[c.organisation.kind], c.center_id is None, c.organisation.name),
+        )
+        people = list(by_province.get(province, []))
+        for organisation_id in dict.fromkeys(c.organisation_id for c in mine):
+            people += vendors.get(organisation_id, [])
+        found[incident.pk] = (people, mine)
+    return found
+
+
+def at_once_recipients(
+    incidents: list[Incident], policies: dict[int, RoutingPolicy]
+) -> dict[int, tuple[list[User], list[Contact]]]:
+    """Who is told with the report, for a whole batch in a few queries: the team leader
+    and today's on-duty responders; the IT officer for a technical type (003 III.1); for
+    a complex incident the center leader (003 III.1) and, unless the center chose to
+    wait, the province working group and the type's counterpart teams (004 B1)."""
+    centers = {i.center_id for i in incidents}
+    first = first_level_people(centers)
+    by_role: dict[tuple[int, str], list[User]] = {}
+    for person in User.objects.filter(
+        center__in=list(centers),
+        role__in=[Role.CENTER_LEADER, Role.IT_OFFICER],
+        is_active=True,
+    ).order_by("pk"):
+        by_role.setdefault((person.center_id, person.role), []).append(person)
+    outside = outside_recipients(
+        [i for i in incidents if outside_at_once(i, policies[i.center_id])]
+    )
+    found = {}
+    for incident in incidents:
+        people = list(first.get(incident.center_id, []))
+        if is_technical(incident):
+            people += by_role.get((incident.center_id, Role.IT_OFFICER), [])
+        if incident.tier == Tier.COMPLEX:
+            people += by_role.get((incident.center_id, Role.CENTER_LEADER), [])
+        more_people, contacts = outside.get(incident.pk, ([], []))
+        unique = {p.pk: p for p in people + more_people if p.pk != incident.reporter_id}
+        found[incident.pk] = (list(unique.values()), contacts)
+    return found
 
 
 def first_level_people(center_ids: Iterable[int]) -> dict[int, list[User]]:
@@ -207,9 +297,11 @@ def _queue(
     sms: bool = False,
     channels: dict[tuple[str, int], list[Channel]] | None = None,
     enqueue: bool = True,
+    save: bool = True,
 ) -> list[Delivery]:
     """Write the delivery rows (in the caller's transaction) and, unless the caller
-    sends them itself, ask the worker to send them once it commits."""
+    sends them itself, ask the worker to send them once it commits. Without ``save``
+    the rows are only made, for the caller to write many incidents' at once."""
     if channels is None:
         channels = _channels_of(people, contacts)
     created = []
@@ -247,6 +339,8 @@ def _queue(
             )
             delivery.title, delivery.body = message.title, message.body
             created.append(delivery)
+    if not save:
+        return created
     created = Delivery.objects.bulk_create(created)
     due = [d.pk for d in created if d.state == DeliveryState.PENDING]
     if due and enqueue:
@@ -327,6 +421,7 @@ def notify_report(incident_id: int) -> int:
                 policies[incident.center_id] = policy_for(incident.center)
             policy = policies[incident.center_id]
             complex_ = incident.tier == Tier.COMPLEX
+            at_once = outside_at_once(incident, policy)
             runs.append(
                 EscalationRun(
                     incident=incident,
@@ -335,17 +430,31 @@ def notify_report(incident_id: int) -> int:
                     else policy.simple_ack_minutes,
                     prolonged_minutes=policy.prolonged_minutes if complex_ else None,
                     sms=complex_ and policy.sms_for_complex,
+                    outside_minutes=policy.complex_outside_minutes
+                    if complex_ and not at_once
+                    else None,
+                    outside_sent_at=incident.reported_at if at_once else None,
                 )
             )
         EscalationRun.objects.bulk_create(runs)
-        people = first_level_people({incident.center_id for incident in incidents})
-        channels = _channels_of([p for group in people.values() for p in group], [])
-        queued: list[Delivery] = []
+        told = at_once_recipients(incidents, policies)
+        channels = _channels_of(
+            [p for people, _c in told.values() for p in people],
+            [c for _p, contacts in told.values() for c in contacts],
+        )
+        rows: list[Delivery] = []
         for incident, run in zip(incidents, runs, strict=True):
-            told = [p for p in people[incident.center_id] if p.pk != incident.reporter_id]
-            queued += _queue(
-                incident, Level.AT_ONCE, told, [], sms=run.sms, channels=channels, enqueue=False
+            people, contacts = told[incident.pk]
+            rows += _queue(
+                incident,
+                Level.AT_ONCE,
+                people,
+                contacts,
+                sms=run.sms,
+                channels=channels,
+                save=False,
             )
+        queued = Delivery.objects.bulk_create(rows)
     _send_now([d for d in queued if d.state == DeliveryState.PENDING], channels)
     return len(queued)
 
@@ -599,7 +708,15 @@ def escalation_sweep(*, now: datetime | None = None) -> int:
                     no_ack_sent_at=now
                 ):
                     people, contacts = recipients(run.incident, Level.NO_ACK)
+                    # Nobody took it: a complex incident whose province and counterpart
+                    # team are still waiting for the center's own delay reaches them now.
+                    if run.incident.tier == Tier.COMPLEX and EscalationRun.objects.filter(
+                        pk=run.pk, outside_sent_at__isnull=True
+                    ).update(outside_sent_at=now):
+                        more, contacts = outside_recipients([run.incident])[run.incident.pk]
+                        people = list({p.pk: p for p in people + more}.values())
                     queued += len(_queue(run.incident, Level.NO_ACK, people, contacts, sms=run.sms))
+    queued += _outside_after_delay(runs, now)
     for run in runs.filter(prolonged_sent_at__isnull=True, prolonged_minutes__isnull=False):
         if run.incident.started_at + timedelta(minutes=run.prolonged_minutes) <= now:
             with transaction.atomic():
@@ -610,6 +727,53 @@ def escalation_sweep(*, now: datetime | None = None) -> int:
                     queued += len(
                         _queue(run.incident, Level.PROLONGED, people, contacts, sms=run.sms)
                     )
+    return queued
+
+
+def _outside_after_delay(runs, now: datetime) -> int:
+    """A center that chose to wait: once its minutes have passed without an escalation,
+    the province and the counterpart team are told as 004 B1 would have at once, and
+    the team leader is reminded every as many minutes until they escalate or resolve
+    (recording why it was handled on site)."""
+    queued = 0
+    waiting = runs.filter(
+        outside_minutes__isnull=False,
+        incident__tier=Tier.COMPLEX,
+        incident__escalated_at__isnull=True,
+    )
+    for run in waiting:
+        incident = run.incident
+        every = timedelta(minutes=max(run.outside_minutes, 1))
+        rounds = int((now - incident.reported_at) / every)
+        if rounds < 1:
+            continue
+        if run.outside_sent_at is None:
+            with transaction.atomic():
+                if EscalationRun.objects.filter(pk=run.pk, outside_sent_at__isnull=True).update(
+                    outside_sent_at=now
+                ):
+                    people, contacts = outside_recipients([incident])[incident.pk]
+                    note = (
+                        f"Báo sau {run.outside_minutes} phút theo quy tắc của Trung tâm: "
+                        "Tổ trưởng chưa chuyển tuyến."
+                    )
+                    queued += len(
+                        _queue(incident, Level.AT_ONCE, people, contacts, note=note, sms=run.sms)
+                    )
+        for leader in _center_people(incident, [Role.TEAM_LEADER]):
+            _delivery, created = remind(
+                person=leader,
+                title=f"Nhắc chuyển tuyến sự cố {incident.number}",
+                body=(
+                    f"Sự cố phức tạp “{incident.incident_type.name}” tại "
+                    f"{incident.center.name} chưa được chuyển tuyến. Phương án 004 (bước 1): "
+                    "Tổ trưởng báo ngay cho Tổ Công tác tỉnh và Tổ Đối ứng. Bấm “Chuyển tuyến” "
+                    "trên trang sự cố, hoặc khi xác nhận khắc phục ghi lý do không chuyển "
+                    f"tuyến (xử lý tại chỗ): {detail_url(incident)}"
+                ),
+                key=f"escalate:{incident.pk}:{leader.pk}:{rounds}",
+            )
+            queued += created
     return queued
 
 
@@ -845,6 +1009,7 @@ POLICY_LIMITS = {
     "complex_ack_minutes": (1, 120),
     "prolonged_minutes": (5, 480),
 }
+OPTIONAL_LIMITS = {"complex_outside_minutes": (1, 240)}  # kept as it is when not sent
 
 
 def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
@@ -856,7 +1021,8 @@ def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
     policy = policy_for(center)
     values: dict[str, int] = {}
     errors: dict[str, str] = {}
-    for field, (low, high) in POLICY_LIMITS.items():
+    limits = POLICY_LIMITS | {f: v for f, v in OPTIONAL_LIMITS.items() if f in data}
+    for field, (low, high) in limits.items():
         try:
             value = int(str(data.get(field, "")).strip())
         except ValueError:
@@ -866,8 +1032,12 @@ def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
             errors[field] = f"Số phút phải từ {low} đến {high}."
             continue
         values[field] = value
+    outside = str(data.get("complex_outside", policy.complex_outside)).strip()
+    if outside not in OutsideTiming.values:
+        errors["complex_outside"] = "Vui lòng chọn khi nào báo Tổ Công tác tỉnh và Tổ Đối ứng."
     if errors:
         raise ServiceError(next(iter(errors.values())), fields=errors)
+    policy.complex_outside = outside
     for field, value in values.items():
         setattr(policy, field, value)
     policy.sms_for_complex = str(data.get("sms_for_complex", "")).lower() in {"on", "true", "1"}
@@ -878,17 +1048,44 @@ def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
 def policy_reach(center) -> list[dict]:
     """Who each level of the policy tells at this center, and whether they can be reached."""
     reach = []
+    province = User.objects.filter(
+        role=Role.PROVINCE, province_id=center.province_id, is_active=True
+    )
+    at_once = policy_for(center).complex_outside == OutsideTiming.AT_ONCE
     levels = [
-        (Level.AT_ONCE, [Role.TEAM_LEADER, Role.RESPONDER]),
-        (Level.NO_ACK, [Role.CENTER_LEADER]),
-        (Level.PROLONGED, [Role.CENTER_LEADER, Role.COMMUNE_LEADER]),
+        (
+            "Báo ngay – mọi sự cố (Tổ trưởng, người trực, cán bộ CNTT nếu sự cố kỹ thuật)",
+            User.objects.filter(
+                center=center,
+                role__in=[Role.TEAM_LEADER, Role.RESPONDER, Role.IT_OFFICER],
+                is_active=True,
+            ),
+        ),
+        (
+            "Báo ngay – sự cố phức tạp (thêm lãnh đạo Trung tâm"
+            + (", Tổ Công tác tỉnh và Tổ Đối ứng của loại sự cố)" if at_once else ")"),
+            User.objects.filter(center=center, role=Role.CENTER_LEADER, is_active=True)
+            | (province if at_once else User.objects.none()),
+        ),
+        (
+            Level(Level.NO_ACK).label,
+            User.objects.filter(center=center, role=Role.CENTER_LEADER, is_active=True),
+        ),
+        (
+            Level(Level.PROLONGED).label,
+            User.objects.filter(
+                center=center,
+                role__in=[Role.CENTER_LEADER, Role.COMMUNE_LEADER],
+                is_active=True,
+            ),
+        ),
     ]
-    for level, roles in levels:
-        people = list(User.objects.filter(center=center, role__in=roles, is_active=True))
+    for label, queryset in levels:
+        people = list(queryset)
         channels = _channels_of(people, [])
         reach.append(
             {
-                "level": Level(level).label,
+                "level": label,
                 "people": [
                     {"person": p, "channels": channels.get(("person", p.pk), [])} for p in people
                 ],

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.services import incident_acknowledge
 from ungcuu.notify import services
+from ungcuu.notify.models import OutsideTiming
 from ungcuu.notify.services import delivery_from_ack_token
 
 
@@ -63,13 +64,21 @@ def policy(request):
         "complex_ack_minutes": current.complex_ack_minutes,
         "prolonged_minutes": current.prolonged_minutes,
         "sms_for_complex": current.sms_for_complex,
+        "complex_outside": current.complex_outside,
+        "complex_outside_minutes": current.complex_outside_minutes,
     }
     if request.method == "POST":
         try:
             services.policy_update(actor=user, center=center, data=request.POST)
         except ServiceError as exc:
             errors = exc.fields or {"__all__": exc.message}
-            values.update({k: request.POST.get(k, "") for k in services.POLICY_LIMITS})
+            values.update(
+                {
+                    k: request.POST.get(k, "")
+                    for k in [*services.POLICY_LIMITS, *services.OPTIONAL_LIMITS]
+                }
+            )
+            values["complex_outside"] = request.POST.get("complex_outside", "")
             values["sms_for_complex"] = request.POST.get("sms_for_complex") == "on"
         else:
             messages.success(request, _("Đã lưu quy tắc báo tin."))
@@ -82,5 +91,6 @@ def policy(request):
             "values": values,
             "errors": errors,
             "reach": services.policy_reach(center),
+            "outside_choices": OutsideTiming.choices,
         },
     )

@@ -132,7 +132,11 @@ def test_reentry_from_the_worklist_records_the_code_and_who(staff_a):
 def test_an_incident_cannot_be_closed_while_paper_dossiers_wait(staff_a, leader_a, outage):
     intake = take(staff_a, incident=outage)
     incident_resolve(
-        actor=leader_a, incident=outage, root_cause="Đứt cáp quang", restored_at=timezone.now()
+        actor=leader_a,
+        incident=outage,
+        root_cause="Đứt cáp quang",
+        restored_at=timezone.now(),
+        on_site_reason="Tự khắc phục tại chỗ",
     )
 
     with pytest.raises(ServiceError) as refused:
@@ -156,7 +160,11 @@ def test_overdue_reentry_is_flagged_to_the_leader_on_the_home_page(staff_a, lead
     ).incident
     take(staff_a, incident=outage, received_at=long_ago - timedelta(hours=1))
     incident_resolve(
-        actor=leader_a, incident=outage, root_cause="Lỗi máy chủ", restored_at=long_ago
+        actor=leader_a,
+        incident=outage,
+        root_cause="Lỗi máy chủ",
+        restored_at=long_ago,
+        on_site_reason="Tự khắc phục tại chỗ",
     )
 
     home = logged_in(leader_a).get("/").text

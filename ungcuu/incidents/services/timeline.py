@@ -8,12 +8,14 @@ from datetime import datetime
 
 from django.db import transaction
 
+from ungcuu.catalog.models import Tier
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.numbers import parse_id, whole_number
 from ungcuu.incidents import permissions
 from ungcuu.incidents.models import (
     EventKind,
     Incident,
+    IncidentEscalation,
     IncidentEvent,
 )
 from ungcuu.incidents.services.common import (
@@ -266,6 +268,7 @@ def incident_resolve(
     resolution: str = "",
     citizens_affected: int | str = 0,
     dossiers_delayed: int | str = 0,
+    on_site_reason: str = "",
     event_uuid=None,
     now: datetime | None = None,
 ):
@@ -280,6 +283,9 @@ def incident_resolve(
         "citizens_affected": _count(citizens_affected, "citizens_affected"),
         "dossiers_delayed": _count(dossiers_delayed, "dossiers_delayed"),
     }
+    reason = _text(on_site_reason, "on_site_reason")
+    if reason:
+        payload["on_site_reason"] = reason
     return _append(
         actor=actor,
         incident=incident,
@@ -287,8 +293,31 @@ def incident_resolve(
         payload=payload,
         event_uuid=event_uuid,
         now=now,
+        check=_escalated_or_handled_on_site,
         after=lambda locked, event: notify.outbox_on_resolve(locked),
     )
+
+
+def needs_on_site_reason(incident: Incident) -> bool:
+    """A complex incident is handed over to the province and the counterpart team
+    ("chuyển tuyến", 004 B1) before it is resolved, or the reason it was handled on site
+    is recorded. Being told of it at once is a report, not an escalation: it does not
+    count."""
+    return (
+        incident.tier == Tier.COMPLEX
+        and incident.escalated_at is None
+        and not IncidentEscalation.objects.filter(incident=incident).exists()
+    )
+
+
+def _escalated_or_handled_on_site(locked: Incident, payload: dict) -> dict:
+    if not payload.get("on_site_reason") and needs_on_site_reason(locked):
+        raise ServiceError(
+            "Sự cố phức tạp chưa được chuyển tuyến: hãy chuyển tuyến, hoặc ghi “Lý do không "
+            "chuyển tuyến (xử lý tại chỗ)”.",
+            field="on_site_reason",
+        )
+    return payload
 
 
 def _no_paper_left(locked: Incident, payload: dict) -> dict:
@@ -371,6 +400,7 @@ def incident_event(
             restored_at=data.get("restored_at") or None,
             citizens_affected=data.get("citizens_affected") or 0,
             dossiers_delayed=data.get("dossiers_delayed") or 0,
+            on_site_reason=data.get("on_site_reason") or "",
             **common,
         )
     if kind == EventKind.CLOSED:

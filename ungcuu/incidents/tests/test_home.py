@@ -25,7 +25,13 @@ def test_the_center_home_sums_this_months_incidents_and_citizens_affected(
 ):
     incident_report(actor=staff_a, center=center_a, incident_type=printer_paper)
     outage = incident_report(actor=staff_a, center=center_a, incident_type=internet).incident
-    incident_resolve(actor=leader_a, incident=outage, root_cause="Đứt cáp", citizens_affected=7)
+    incident_resolve(
+        actor=leader_a,
+        incident=outage,
+        root_cause="Đứt cáp",
+        citizens_affected=7,
+        on_site_reason="Tự khắc phục tại chỗ",
+    )
 
     summary = logged_in(leader_a).get("/").context["summary"]
 

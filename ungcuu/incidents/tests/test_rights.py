@@ -188,7 +188,12 @@ def test_staff_may_not_resolve_or_close_a_complex_incident_they_reported(hoa, le
         services.incident_resolve(actor=hoa, incident=incident, root_cause="Đứt cáp")
     assert refused.value.status == 403
 
-    services.incident_resolve(actor=leader_a, incident=incident, root_cause="Đứt cáp")
+    services.incident_resolve(
+        actor=leader_a,
+        incident=incident,
+        root_cause="Đứt cáp",
+        on_site_reason="Tự khắc phục tại chỗ",
+    )
     with pytest.raises(ServiceError) as refused:
         services.incident_close(actor=hoa, incident=incident)
     assert refused.value.status == 403
@@ -244,7 +249,9 @@ def test_the_it_officer_and_a_responder_close_only_the_simple_incidents_they_han
     untouched = report(colleague, printer_paper)
     services.incident_resolve(actor=leader_a, incident=untouched, root_cause="Hết giấy")
     complex_ = report(colleague, internet)
-    services.incident_resolve(actor=person, incident=complex_, root_cause="Đứt cáp")
+    services.incident_resolve(
+        actor=person, incident=complex_, root_cause="Đứt cáp", on_site_reason="Tự khắc phục tại chỗ"
+    )
 
     services.incident_close(actor=person, incident=simple)
     for incident in (untouched, complex_):
@@ -262,7 +269,9 @@ def test_a_staff_assignee_resolves_a_complex_incident_and_the_minutes_name_who_g
     incident = report(leader_a, internet)
     services.incident_assign(actor=leader_a, incident=incident, assignee=hoa)
 
-    services.incident_resolve(actor=hoa, incident=incident, root_cause="Đứt cáp")
+    services.incident_resolve(
+        actor=hoa, incident=incident, root_cause="Đứt cáp", on_site_reason="Tự khắc phục tại chỗ"
+    )
 
     actions = minutes_draft(incident)["actions"]
     assert "Giao Nguyễn Thị Hoa xử lý (A Leader)." in actions

@@ -183,7 +183,12 @@ def test_an_actor_outside_the_incidents_scope_is_answered_404_and_nothing_change
 
 
 def test_closing_and_reopening_another_centers_incident_are_refused(leader_a, leader_b, incident):
-    services.incident_resolve(actor=leader_a, incident=incident, root_cause="Đứt cáp")
+    services.incident_resolve(
+        actor=leader_a,
+        incident=incident,
+        root_cause="Đứt cáp",
+        on_site_reason="Tự khắc phục tại chỗ",
+    )
     before = outbox_and_timeline(incident)
     for act in (
         lambda: services.incident_close(actor=leader_b, incident=incident),

@@ -156,7 +156,12 @@ def _to_in_progress(incident, leader):
 
 
 def _to_resolved(incident, leader):
-    services.incident_resolve(actor=leader, incident=incident, root_cause="Mạng chập chờn")
+    services.incident_resolve(
+        actor=leader,
+        incident=incident,
+        root_cause="Mạng chập chờn",
+        on_site_reason="Tự khắc phục tại chỗ",
+    )
 
 
 def _to_closed(incident, leader):
@@ -556,7 +561,12 @@ def test_search_text_is_folded(staff_a, leader_a, internet):
     assert "mat mang internet" in incident.search_text  # the type's name
     assert incident.number.lower() in incident.search_text
 
-    services.incident_resolve(actor=leader_a, incident=incident, root_cause="Đứt cáp quang")
+    services.incident_resolve(
+        actor=leader_a,
+        incident=incident,
+        root_cause="Đứt cáp quang",
+        on_site_reason="Tự khắc phục tại chỗ",
+    )
 
     assert "dut cap quang" in Incident.objects.get(pk=incident.pk).search_text
 

@@ -86,19 +86,51 @@ def test_it_tells_the_center_leader_when_nobody_acknowledges_a_simple_incident_i
     assert told(receiver) == {"/leader", "/director"}
 
 
-def test_it_tells_the_province_and_the_types_counterparts_after_5_minutes_for_a_complex_incident(
+OUTSIDE = {"/director", "/province", "/isp-desk", "/isp-person"}
+
+
+def test_a_complex_incident_is_told_to_the_province_and_counterparts_with_the_report(
     send, sweep, receiver, people, staff_a, internet
 ):
     incident = send(report, staff_a, internet, description="Mất kết nối mạng toàn bộ Một cửa")
 
-    assert sweep(incident, 4) == 0
-    assert told(receiver) == {"/leader"}
-
-    assert sweep(incident, 5) == 4
-    assert told(receiver) == {"/leader", "/director", "/province", "/isp-desk", "/isp-person"}
-    for path in ("/director", "/province", "/isp-desk", "/isp-person"):
+    # 004 B1: the team leader reports at once to the Tổ Công tác tỉnh and the Tổ Đối ứng.
+    assert told(receiver) == {"/leader"} | OUTSIDE
+    for path in OUTSIDE:
         [message] = receiver.at(path)
         assert "Mất kết nối mạng toàn bộ Một cửa" in message.text
+    assert "/elsewhere" not in told(receiver)
+
+    assert sweep(incident, 4) == 0
+    # Nobody acknowledged in 5 minutes: the center leader is told again; the others once.
+    assert sweep(incident, 5) == 1
+    assert len(receiver.at("/director")) == 2
+    assert "CHƯA AI NHẬN TIN" in receiver.at("/director")[1].text
+    assert len(receiver.at("/province")) == 1
+
+
+def test_a_center_that_waits_tells_the_province_and_counterparts_after_5_minutes_unacknowledged(
+    send, sweep, receiver, people, staff_a, center_a, internet
+):
+    RoutingPolicy.objects.update_or_create(center=center_a, defaults={"complex_outside": "after"})
+    incident = send(
+        report,
+        User.objects.get(pk=staff_a.pk),
+        internet,
+        description="Mất kết nối mạng toàn bộ Một cửa",
+    )
+    assert told(receiver) == {"/leader", "/director"}
+    receiver.received.clear()
+
+    assert sweep(incident, 4) == 0
+    assert told(receiver) == set()
+
+    assert sweep(incident, 5) == 4
+    assert told(receiver) == OUTSIDE
+    for path in ("/province", "/isp-desk", "/isp-person"):
+        [message] = receiver.at(path)
+        assert "Mất kết nối mạng toàn bộ Một cửa" in message.text
+        assert "CHƯA AI NHẬN TIN" in message.text
     no_ack = Delivery.objects.filter(incident=incident, level=Level.NO_ACK)
     assert {d.recipient for d in no_ack if d.contact_id} == {
         "Tổ Đối ứng VNPT – VNPT Nghệ An – Trung tâm Kinh doanh"
@@ -110,12 +142,12 @@ def test_the_sweep_run_twice_tells_each_level_once(
 ):
     incident = send(report, staff_a, internet)
 
-    assert sweep(incident, 6) == 4
+    assert sweep(incident, 6) == 1
     assert sweep(incident, 7) == 0
     assert sweep(incident, 31) == 2  # the prolonged level, once
     assert sweep(incident, 45) == 0
 
-    assert len(receiver.at("/director")) == 2  # no acknowledgement, then prolonged
+    assert len(receiver.at("/director")) == 3  # at once, no acknowledgement, then prolonged
     assert len(receiver.at("/province")) == 1
 
 
@@ -127,9 +159,11 @@ def test_an_acknowledgement_in_time_stops_the_escalation(
         actor=leader_a, incident=incident, now=incident.reported_at + timedelta(minutes=2)
     )
 
+    before = len(receiver.received)
+
     assert sweep(incident, 15) == 0  # (the prolonged level comes later, at 30 min)
 
-    assert told(receiver) == {"/leader"}
+    assert len(receiver.received) == before
     assert EscalationRun.objects.get(incident=incident).no_ack_sent_at is None
 
 
@@ -156,9 +190,8 @@ def test_a_complex_incident_unresolved_after_30_minutes_prompts_the_leaders_to_s
     assert sweep(incident, 19) == 0  # 29 minutes since the onset
     assert sweep(incident, 20) == 2
 
-    assert told(receiver) == {"/leader", "/director", "/commune"}
-    for path in ("/director", "/commune"):
-        [message] = receiver.at(path)
+    assert told(receiver) == {"/leader", "/commune"} | OUTSIDE
+    for message in (receiver.at("/director")[-1], *receiver.at("/commune")):
         assert "SỰ CỐ KÉO DÀI" in message.text
         assert "tiếp nhận hồ sơ bằng giấy" in message.text
     assert {d.level for d in Delivery.objects.filter(incident=incident, person__isnull=False)} == {
@@ -171,7 +204,12 @@ def test_a_resolved_incident_is_not_escalated(
     send, sweep, receiver, people, staff_a, leader_a, internet
 ):
     incident = send(report, staff_a, internet)
-    incident_services.incident_resolve(actor=leader_a, incident=incident, root_cause="Đứt cáp")
+    incident_services.incident_resolve(
+        actor=leader_a,
+        incident=incident,
+        root_cause="Đứt cáp",
+        on_site_reason="Cắm lại cáp tại chỗ",
+    )
     before = len(receiver.received)
 
     assert sweep(incident, 120) == 0
@@ -211,6 +249,8 @@ def test_each_center_edits_its_own_policy_in_the_admin(
             "complex_ack_minutes": 5,
             "prolonged_minutes": 30,
             "sms_for_complex": "on",
+            "complex_outside": "at_once",
+            "complex_outside_minutes": 15,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -284,8 +324,11 @@ def test_escalating_from_the_incident_page_tells_the_units_contacts_and_people(
 
 
 def test_the_units_people_then_see_that_incident_and_only_it(
-    send, receiver, people, staff_a, leader_a, isp, internet
+    send, receiver, people, staff_a, leader_a, center_a, isp, internet
 ):
+    # A center that waits before telling the counterpart team: only the escalation does.
+    RoutingPolicy.objects.update_or_create(center=center_a, defaults={"complex_outside": "after"})
+    staff_a = User.objects.get(pk=staff_a.pk)
     incident = send(report, staff_a, internet)
     other = send(report, staff_a, internet)
     vendor = isp.people.get()
@@ -324,7 +367,6 @@ def test_the_vendors_people_told_by_the_automatic_escalation_can_open_the_incide
     send, sweep, receiver, people, staff_a, isp, internet
 ):
     incident = send(report, staff_a, internet)
-    sweep(incident, 5)
     [message] = receiver.at("/isp-person")
     assert f"/incidents/{incident.pk}/" in message.text
 

@@ -50,6 +50,7 @@ def make_incident(
             restored_at=at(restored),
             citizens_affected=citizens,
             dossiers_delayed=dossiers,
+            on_site_reason="Tự khắc phục tại chỗ" if incident.tier == "complex" else "",
             now=at(restored),
         )
     if drill:

@@ -24,7 +24,12 @@ def resolved_a(staff_a, leader_a):
         incident_type=IncidentType.objects.get(code="internet"),
         started_at=timezone.now() - timedelta(hours=2),
     ).incident
-    incident_resolve(actor=leader_a, incident=incident, root_cause="Đứt cáp quang")
+    incident_resolve(
+        actor=leader_a,
+        incident=incident,
+        root_cause="Đứt cáp quang",
+        on_site_reason="Tự khắc phục tại chỗ",
+    )
     return incident
 
 
