@@ -110,6 +110,8 @@ def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
             text = "Khắc phục xong" + (
                 f": {payload['resolution']}" if payload.get("resolution") else ""
             )
+            if payload.get("on_site_reason"):
+                text += f" (không chuyển tuyến: {payload['on_site_reason']})"
         elif event.kind == EventKind.ASSIGNED:
             text = f"Giao {payload.get('assignee', '')} xử lý"
         elif event.kind == EventKind.CLOSED:

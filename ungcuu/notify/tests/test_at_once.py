@@ -187,6 +187,11 @@ def test_a_complex_incident_never_escalated_needs_the_reason_it_was_handled_on_s
     )
     event = IncidentEvent.objects.get(incident=incident, kind=EventKind.RESOLVED)
     assert event.payload["on_site_reason"] == "Cán bộ CNTT cắm lại cáp, mạng có lại sau 3 phút"
+    # The reason is on the record people read: the timeline and the minutes.
+    page = logged_in(leader_a).get(f"/incidents/{incident.pk}/").content.decode()
+    minutes = logged_in(leader_a).get(f"/reports/minutes/{incident.pk}/print/").content.decode()
+    assert "Cán bộ CNTT cắm lại cáp, mạng có lại sau 3 phút" in page
+    assert "không chuyển tuyến: Cán bộ CNTT cắm lại cáp" in minutes
 
 
 def test_an_escalated_complex_incident_and_a_simple_one_resolve_without_a_reason(
