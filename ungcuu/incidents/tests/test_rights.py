@@ -275,4 +275,4 @@ def test_a_staff_assignee_resolves_a_complex_incident_and_the_minutes_name_who_g
 
     actions = minutes_draft(incident)["actions"]
     assert "Giao Nguyễn Thị Hoa xử lý (A Leader)." in actions
-    assert "Khắc phục xong (Nguyễn Thị Hoa)." in actions
+    assert "Khắc phục xong (không chuyển tuyến: Tự khắc phục tại chỗ) (Nguyễn Thị Hoa)." in actions
