@@ -15,7 +15,7 @@ from ungcuu.continuity.models import IntakeSequence, PaperIntake, Procedure, Ret
 from ungcuu.continuity.workdays import Calendar
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.idempotency import body_digest, check_replay
-from ungcuu.core.numbers import whole_number
+from ungcuu.core.numbers import parse_id, whole_number
 from ungcuu.core.sequences import next_in_year
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
@@ -130,10 +130,10 @@ def intake_incident(center: Center, value) -> Incident | None:
     if isinstance(value, Incident):
         found = value if value.center_id == center.pk else None
     else:
-        text = str(value).strip()
-        if isinstance(value, bool) or not (text.isascii() and text.isdecimal()) or len(text) > 18:
+        pk = parse_id(value)
+        if pk is None:
             raise ServiceError("Mã sự cố không hợp lệ.", field="incident")
-        found = Incident.objects.filter(pk=int(text), center=center).first()
+        found = Incident.objects.filter(pk=pk, center=center).first()
     if found is None:
         raise ServiceError("Không tìm thấy sự cố này ở trung tâm đã chọn.", field="incident")
     return found
