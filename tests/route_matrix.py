@@ -48,7 +48,7 @@ PUBLIC = frozenset(
 # anyone logged in, with the caller's own data only (a list, a download, a form, a guide
 # with the caller's center's note).
 VARIANT_PARAMS = frozenset({"kind", "action", "format", "app_label", "url"})
-SHARED_PARAMS = frozenset({"slug"})
+SHARED_PARAMS = frozenset({"slug", "type_code"})
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,7 @@ def param_values(route: Route, name: str, victim: Victim) -> list:
         "job_uuid": lambda: [victim.job.uuid],
         "slug": lambda: [victim.guide.slug],
         "code": lambda: [victim.center.code],
+        "type_code": lambda: ["printer-paper"],
         "pk": lambda: _pk_objects(route, victim),
         "kind": lambda: list(EventKind.values),
         "action": lambda: list(DRILL_ACTIONS),

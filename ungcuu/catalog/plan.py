@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ungcuu.catalog.models import IncidentType, Tier
+from ungcuu.catalog.models import Tier
+from ungcuu.catalog.playbooks import (
+    Body,
+    Playbook,
+    Step,
+    localised,
+    lower_first,
+    plan_level,
+    playbooks_for,
+    province_short_name,
+    report_bodies,
+)
 from ungcuu.catalog.selectors import catalog_types
 from ungcuu.core.text import person_sort_key
-from ungcuu.org.models import Center, Contact, Province, Role, User
+from ungcuu.org.models import Center, Contact, Role, User
 from ungcuu.org.selectors import center_people, contacts_for
 
 # Seed 004, step 3: what the one-stop desk says to waiting citizens, word for word (R107).
@@ -110,14 +121,6 @@ READINESS = [
 ]
 
 
-@dataclass(frozen=True)
-class Body:
-    """An upper body each incident is reported to (step 5 of the general procedure)."""
-
-    name: str
-    kind: str  # commune, department, province_center
-
-
 @dataclass
 class TeamRole:
     role: str
@@ -126,11 +129,7 @@ class TeamRole:
     people: list[User]
 
 
-@dataclass(frozen=True)
-class PlanStep:
-    position: int
-    section: str
-    text: str
+PlanStep = Step
 
 
 @dataclass
@@ -153,6 +152,7 @@ class PlanType:
     escalation: str
     contacts: list[Contact]
     groups: list[StepGroup] = field(default_factory=list)
+    adjusted_by: str = ""  # "", "province" or "center": whose own version this is
 
 
 @dataclass
@@ -169,64 +169,6 @@ class Plan:
     types: list[PlanType]
     readiness: list[str]
     reporting: list[str]
-
-
-def province_level(province: Province) -> str:
-    """ "thành phố" for a centrally-run city (Hải Phòng, seed 003), "tỉnh" otherwise."""
-    return "thành phố" if province.name.lower().startswith("thành phố") else "tỉnh"
-
-
-def province_short_name(province: Province) -> str:
-    name = province.name
-    for prefix in ("Thành phố ", "Tỉnh "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-# The department each plan's step 5 names, by the commune's official code: Sở KH&CN for
-# Bạch Ngọc (000), Sở Nội vụ for Đồng Phúc and Tân Kỳ (001, 002), none for Hưng Đạo (003).
-# A center whose plan is not among the seeds gets seed 000's, the most detailed (R17).
-PLAN_DEPARTMENT = {17623: "Sở Khoa học và Công nghệ", 1933: "Sở Nội vụ", 17266: "Sở Nội vụ"}
-PLAN_WITHOUT_DEPARTMENT = {11689}
-DEFAULT_DEPARTMENT = "Sở Khoa học và Công nghệ"
-
-
-def report_to_for(center: Center) -> list[Body]:
-    """The bodies each incident of the center is reported to (000/001/003 III.5).
-
-    Derived from the center's commune and province; a center cannot set its own yet."""
-    level = province_level(center.province)
-    where = f"{level} {province_short_name(center.province)}"
-    bodies = [Body(f"UBND {_lower_first(center.ward_name)}", "commune")]
-    if center.ward_code not in PLAN_WITHOUT_DEPARTMENT:
-        department = PLAN_DEPARTMENT.get(center.ward_code, DEFAULT_DEPARTMENT)
-        bodies.append(Body(f"{department} {where}", "department"))
-    bodies.append(Body(f"Trung tâm Phục vụ hành chính công {where}", "province_center"))
-    return bodies
-
-
-# Seed 003 (Hưng Đạo, Hải Phòng) says "thành phố" where the others say "tỉnh".
-_CITY_WORDS = [
-    ("hành chính công tỉnh", "hành chính công thành phố"),
-    ("UBND tỉnh", "UBND thành phố"),
-    ("Công nghệ tỉnh", "Công nghệ thành phố"),
-    ("cấp tỉnh", "cấp thành phố"),
-    ("VNPT tỉnh", "VNPT thành phố"),
-    ("Tổ Công tác tỉnh", "Tổ Công tác thành phố"),
-]
-
-
-def localised(text: str, level: str) -> str:
-    if level != "thành phố":
-        return text
-    for old, new in _CITY_WORDS:
-        text = text.replace(old, new)
-    return text
 
 
 def _procedure(report_to: list[Body]) -> list[tuple[str, str]]:
@@ -264,8 +206,9 @@ def _procedure(report_to: list[Body]) -> list[tuple[str, str]]:
 
 
 def _reporting(center: Center, report_to: list[Body]) -> list[str]:
-    commune = _lower_first(center.ward_name)
-    upper = next(body.name for body in report_to if body.kind == "province_center")
+    commune = lower_first(center.ward_name)
+    uppers = [body.name for body in report_to if body.kind == "province_center"]
+    upper = uppers[0] if uppers else report_to[-1].name if report_to else "cấp trên"
     return [
         "Ghi nhận mọi sự cố vào sổ theo dõi sự cố kỹ thuật: thời gian, diễn biến và cách xử lý.",
         "Lập biên bản ghi nhận sự cố (thời gian bắt đầu – khôi phục, nguyên nhân, cách xử lý, "
@@ -285,11 +228,9 @@ def _groups(steps: list[PlanStep]) -> list[StepGroup]:
     return groups
 
 
-def _plan_type(incident_type: IncidentType, center: Center, level: str) -> PlanType:
-    steps = [
-        PlanStep(step.position, localised(step.section, level), localised(step.text, level))
-        for step in incident_type.steps.all()
-    ]
+def _plan_type(playbook: Playbook, center: Center) -> PlanType:
+    incident_type = playbook.incident_type
+    steps = [PlanStep(s.position, s.section, s.text) for s in playbook.steps]
     return PlanType(
         code=incident_type.code,
         name=incident_type.name,
@@ -299,16 +240,17 @@ def _plan_type(incident_type: IncidentType, center: Center, level: str) -> PlanT
             if incident_type.tier_chosen_by_reporter
             else str(Tier(incident_type.tier).label)
         ),
-        symptoms=localised(incident_type.symptoms, level),
+        symptoms=playbook.symptoms,
         steps=steps,
-        owner=localised(incident_type.owner, level),
-        prevention=[localised(line, level) for line in incident_type.prevention_lines()],
+        owner=playbook.owner,
+        prevention=playbook.prevention,
         citizen_notice=incident_type.citizen_notice,
-        escalation=localised(incident_type.escalation, level),
-        contacts=contacts_for(center, kinds=list(incident_type.escalation_targets))
-        if incident_type.escalation_targets
+        escalation=playbook.escalation,
+        contacts=contacts_for(center, kinds=playbook.escalation_targets)
+        if playbook.escalation_targets
         else [],
         groups=_groups(steps),
+        adjusted_by=playbook.adjusted_by,
     )
 
 
@@ -330,8 +272,8 @@ def _team(center: Center, level: str) -> list[TeamRole]:
 def plan_for(center: Center) -> Plan:
     """The whole plan of ``center``: the shipped catalog with the center's people, contacts
     and the bodies it reports to (R24)."""
-    level = province_level(center.province)
-    report_to = report_to_for(center)
+    level = plan_level(center)
+    report_to = report_bodies(center, level)
     return Plan(
         center=center,
         level=level,
@@ -342,7 +284,7 @@ def plan_for(center: Center) -> Plan:
         procedure=_procedure(report_to),
         reporting_protocol=[(title, localised(body, level)) for title, body in REPORTING_PROTOCOL],
         citizen_script=CITIZEN_SCRIPT,
-        types=[_plan_type(t, center, level) for t in catalog_types()],
+        types=[_plan_type(p, center) for p in playbooks_for(center, catalog_types())],
         readiness=READINESS,
         reporting=_reporting(center, report_to),
     )

@@ -116,6 +116,9 @@ class Incident(models.Model):
     # statistics or reminders for real incidents.
     is_drill = models.BooleanField("diễn tập", default=False)
     steps_done = models.JSONField("các bước đã làm", default=list, blank=True)
+    # The checklist as the center's plan had it when the incident was reported, when the
+    # center or its province has its own version of the type; empty: the shipped playbook.
+    playbook = models.JSONField("các bước xử lý", default=list, blank=True, editable=False)
     escalated_to = models.ManyToManyField(
         Organisation,
         through="IncidentEscalation",

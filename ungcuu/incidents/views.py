@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ungcuu.catalog.models import IncidentType
+from ungcuu.catalog.playbooks import incident_steps, playbook_for, playbooks_for
 from ungcuu.core.errors import ServiceError, form_error
 from ungcuu.incidents import permissions, services
 from ungcuu.incidents.exports import logbook_xlsx
@@ -100,6 +101,11 @@ def report(request):
         form = ReportForm(initial=initial)
         status = 200
     types = list(IncidentType.objects.active())
+    if user.center_id:  # the symptoms as the center's own plan words them (R25, R43)
+        for incident_type, playbook in zip(
+            types, playbooks_for(user.center, types, with_steps=False), strict=True
+        ):
+            incident_type.symptoms = playbook.symptoms
     return render(
         request,
         "incidents/report.html",
@@ -128,7 +134,8 @@ def detail(request, incident_id: int):
 
 def _detail_context(request, incident, **extra):
     user = request.user
-    steps = list(incident.incident_type.steps.all())
+    playbook = playbook_for(incident.center, incident.incident_type)
+    steps = incident_steps(incident)
     done = set(incident.steps_done)
     allowed = permissions.allowed_kinds(user, incident)
     sections = []
@@ -138,6 +145,7 @@ def _detail_context(request, incident, **extra):
         sections[-1]["steps"].append({"step": step, "done": step.position in done})
     context = {
         "incident": incident,
+        "playbook": playbook,
         "sections": sections,
         "steps_total": len(steps),
         "steps_done": len(done),
@@ -151,7 +159,7 @@ def _detail_context(request, incident, **extra):
         "deliveries": incident.deliveries.select_related("channel"),
         "share_text": share_text(incident, detail_url=detail_url(incident)),
         "escalation_note": escalation_note(incident) if EventKind.ESCALATED in allowed else "",
-        "contacts": contacts_for(incident.center, incident.incident_type.escalation_targets)
+        "contacts": contacts_for(incident.center, playbook.escalation_targets)
         if incident.incident_type.escalation_targets
         else [],
     }

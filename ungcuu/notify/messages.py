@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from ungcuu.catalog.playbooks import incident_steps
 from ungcuu.incidents.models import Incident
 from ungcuu.notify.models import Level
 
@@ -109,8 +110,8 @@ def _fit(head: list[str], description: str, facts: list[str], links: list[str], 
 def _steps_done(incident: Incident) -> list[str]:
     if not incident.steps_done:
         return []
-    steps = incident.incident_type.steps.filter(position__in=incident.steps_done)
-    return [step.text.rstrip(".") for step in steps]
+    done = set(incident.steps_done)
+    return [step.text.rstrip(".") for step in incident_steps(incident) if step.position in done]
 
 
 def share_text(incident: Incident, *, detail_url: str) -> str:

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ungcuu.catalog.models import Tier
+from ungcuu.catalog.playbooks import contact_kinds
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.models import (
     OPEN_STATUSES,
@@ -145,7 +146,8 @@ def outside_recipients(incidents: list[Incident]) -> dict[int, tuple[list[User],
         return {}
     provinces = {i.center.province_id for i in incidents}
     centers = {i.center_id for i in incidents}
-    kinds = {kind for i in incidents for kind in i.incident_type.escalation_targets or []}
+    kinds_of = contact_kinds(incidents)  # the center's own plan may name other units (R25)
+    kinds = {kind for i in incidents for kind in kinds_of[i.pk]}
     by_province: dict[int, list[User]] = {}
     for person in User.objects.filter(
         role=Role.PROVINCE, province_id__in=provinces, is_active=True
@@ -171,7 +173,7 @@ def outside_recipients(incidents: list[Incident]) -> dict[int, tuple[list[User],
     found = {}
     for incident in incidents:
         province = incident.center.province_id
-        order = {k: n for n, k in enumerate(incident.incident_type.escalation_targets or [])}
+        order = {k: n for n, k in enumerate(kinds_of[incident.pk])}
         mine = sorted(
             (
                 c

@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ungcuu.catalog.models import Tier
+from ungcuu.catalog.playbooks import province_word, report_bodies
 from ungcuu.incidents.exports import COLUMNS as LOG_COLUMNS
 from ungcuu.incidents.exports import plain_text
 from ungcuu.incidents.models import Impact, Status
@@ -348,14 +349,14 @@ def quarterly_docx(
     )
     progress(90, "Ký và nơi nhận")
     layout.signatures(doc, [("", "", ""), ("TM. Trung tâm", "Giám đốc", "")])
-    receivers = (
-        [
-            f"- Lãnh đạo UBND {_lower(scope.center.ward_name)};",
-            "- Trung tâm Phục vụ hành chính công tỉnh;",
-        ]
-        if scope.center
-        else ["- UBND tỉnh;", "- Sở Nội vụ;", "- Sở Khoa học và Công nghệ;"]
-    )
+    # A center reports to the bodies its plan names (000 IV.2: the commune's leaders and
+    # the province's center); a province to its own leaders and departments.
+    if scope.center:
+        bodies = report_bodies(scope.center)
+        receivers = [f"- {body.name};" for body in bodies if body.kind != "department"]
+    else:
+        level = province_word(scope.province)
+        receivers = [f"- UBND {level};", "- Sở Nội vụ;", "- Sở Khoa học và Công nghệ;"]
     layout.recipients(doc, receivers + ["- Lưu: VT."])
     return layout.to_bytes(doc)
 

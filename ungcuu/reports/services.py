@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from ungcuu.catalog.playbooks import playbook_for, report_bodies
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import EventKind, Incident
@@ -148,6 +149,7 @@ def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
     if description:
         happened += f" Mô tả: {description}."
     parties = [f"ĐẠI DIỆN {org.name.upper()}" for org in orgs]
+    playbook = playbook_for(center, incident.incident_type)
     return {
         "held_at": held,
         "ended_at": held + timedelta(minutes=30),
@@ -160,15 +162,12 @@ def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
         "actions": "\n".join(actions),
         "effect": "\n".join(effect),
         "cause": incident.root_cause or "Chưa xác định.",
-        "proposals": "\n".join(f"- {line}" for line in incident.incident_type.prevention_lines())
+        "proposals": "\n".join(f"- {line}" for line in playbook.prevention)
         or "- Tăng cường kiểm tra, bảo trì thiết bị và hệ thống.",
         "parties": "\n".join(parties),
+        # The bodies the center's plan reports each incident to (step 5; R17, R25).
         "recipients": "\n".join(
-            [
-                f"- Lãnh đạo UBND {center.ward_name[0].lower()}{center.ward_name[1:]};",
-                "- Trung tâm Phục vụ hành chính công tỉnh;",
-                "- Lưu: VT, Tổ ứng cứu.",
-            ]
+            [f"- {body.name};" for body in report_bodies(center)] + ["- Lưu: VT, Tổ ứng cứu."]
         ),
     }
 

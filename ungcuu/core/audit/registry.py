@@ -42,7 +42,13 @@ def mask_channel_url(value: str) -> str:
 
 def audited_models() -> dict[type[Model], dict]:
     """Each audited model and its auditlog options."""
-    from ungcuu.catalog.models import IncidentType, PlaybookStep
+    from ungcuu.catalog.models import (
+        IncidentType,
+        PlanSetting,
+        PlaybookStep,
+        ReportBody,
+        TypeAdjustment,
+    )
     from ungcuu.continuity.models import CalendarDay
     from ungcuu.notify.models import Channel, RoutingPolicy
     from ungcuu.org.models import Center, Contact, DutyShift, Organisation, Province, User
@@ -50,6 +56,9 @@ def audited_models() -> dict[type[Model], dict]:
     return {
         IncidentType: {},
         PlaybookStep: {},
+        PlanSetting: {},
+        ReportBody: {},
+        TypeAdjustment: {},
         RoutingPolicy: {},
         Channel: {
             "mask_fields": ["url"],
@@ -112,8 +121,10 @@ def scope_of(instance: Model | None) -> dict:
             if instance.province_id:
                 return {**empty, "province": instance.province_id}
             return {**empty, "global": True}
-        if getattr(instance, "center_id", None):  # routing policy, duty roster
+        if getattr(instance, "center_id", None):  # routing policy, duty roster, own plan
             return {**empty, "center": instance.center_id, "province": _province(instance)}
+        if getattr(instance, "province_id", None):  # a province's plan for its centers
+            return {**empty, "province": instance.province_id}
     except ObjectDoesNotExist:  # deleted together with its owner
         return empty
     return {**empty, "global": True}  # catalog, holiday calendar

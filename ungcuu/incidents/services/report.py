@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ungcuu.catalog.models import IncidentType, Tier
+from ungcuu.catalog.playbooks import playbook_snapshot
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.idempotency import body_digest, check_replay
 from ungcuu.core.sequences import next_in_year
@@ -167,6 +168,7 @@ def _new_report(
         reporter=actor,
         number="",
         is_drill=_drill_running(center, now) is not None,
+        playbook=playbook_snapshot(center, incident_type),
     )
     incident.search_text = _search_text(incident)
     event = IncidentEvent(

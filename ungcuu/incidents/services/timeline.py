@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 
 from ungcuu.catalog.models import Tier
+from ungcuu.catalog.playbooks import incident_steps
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.numbers import parse_id, whole_number
 from ungcuu.incidents import permissions
@@ -189,7 +190,7 @@ def incident_step(
 ):
     """Tick (or untick) a playbook step; ticking one already ticked changes nothing."""
     position = whole_number(step, field="step", low=0, high=1000, label="Bước xử lý")
-    playbook = incident.incident_type.steps.filter(position=position).first()
+    playbook = next((s for s in incident_steps(incident) if s.position == position), None)
     if playbook is None:
         raise ServiceError("Không có bước xử lý này trong hướng dẫn.", field="step")
 

@@ -322,3 +322,20 @@ def test_a_made_up_choice_is_refused_in_vietnamese(leader_a):
     assert "Số phút phải từ 1 đến 240." in response.text
     assert "Vui lòng chọn khi nào báo Tổ Công tác tỉnh và Tổ Đối ứng." in response.text
     assert RoutingPolicy.objects.get(center=leader_a.center).complex_outside == "at_once"
+
+
+def test_a_center_that_names_other_units_for_a_type_tells_those_units(
+    send, team, staff_a, center_a, internet
+):
+    """R25: the contacts of a type are the center's own choice once it has made one."""
+    from ungcuu.catalog.models import TypeAdjustment
+
+    TypeAdjustment.objects.create(
+        center=center_a, incident_type=internet, escalation_targets=["software_vendor"]
+    )
+
+    incident = send(report, staff_a, internet)
+
+    names = told(incident)
+    assert "Tổ Đối ứng phần mềm" in names and "phanmem.na" in names
+    assert "Tổ Đối ứng VNPT" not in names and "vnpt.na" not in names
