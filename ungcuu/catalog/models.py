@@ -119,6 +119,20 @@ class PlanSetting(models.Model):
     level = models.CharField(
         "cấp trên gọi là", max_length=10, choices=PlanLevel.choices, blank=True, default=""
     )
+    # Reports upward (000 III.5, 000 2.1c; R17, R23). Empty: the level above's, else
+    # UngCuu's own defaults (the plans give no number).
+    report_every_incident = models.BooleanField(
+        "gửi báo cáo mọi sự cố (không chỉ sự cố phức tạp)", null=True, blank=True
+    )
+    long_outage_minutes = models.PositiveIntegerField(
+        "sự cố kéo dài: báo cấp trên sau (phút)", null=True, blank=True
+    )
+    repeat_count = models.PositiveSmallIntegerField(
+        "sự cố lặp lại: số lần cùng loại", null=True, blank=True
+    )
+    repeat_days = models.PositiveSmallIntegerField(
+        "sự cố lặp lại: trong số ngày", null=True, blank=True
+    )
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
     class Meta:

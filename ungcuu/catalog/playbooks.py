@@ -73,6 +73,45 @@ def province_word(province: Province) -> str:
 
 
 @dataclass(frozen=True)
+class UpwardRules:
+    """When the center's incidents are reported to the bodies of its plan (R17, R23)."""
+
+    every_incident: bool  # False: complex incidents only (000 III.5 as UngCuu reads it)
+    long_outage_minutes: int  # an incident still open this long is reported as it happens
+    repeat_count: int  # this many incidents of one type …
+    repeat_days: int  # … within this many days are reported as a repeated fault
+
+
+# UngCuu's own defaults: the plans say "kéo dài hoặc lặp lại nhiều lần" with no number.
+UPWARD_DEFAULTS = {
+    "report_every_incident": False,
+    "long_outage_minutes": 240,
+    "repeat_count": 3,
+    "repeat_days": 30,
+}
+
+
+def upward_rules(center: Center) -> UpwardRules:
+    """The center's choice, else its province's, else UngCuu's defaults, field by field."""
+    rows = {
+        ("center" if row.center_id else "province"): row
+        for row in PlanSetting.objects.filter(Q(center=center) | Q(province_id=center.province_id))
+    }
+    values = dict(UPWARD_DEFAULTS)
+    for level in ("province", "center"):
+        row = rows.get(level)
+        for name in UPWARD_DEFAULTS:
+            if row is not None and getattr(row, name) is not None:
+                values[name] = getattr(row, name)
+    return UpwardRules(
+        every_incident=values["report_every_incident"],
+        long_outage_minutes=values["long_outage_minutes"],
+        repeat_count=values["repeat_count"],
+        repeat_days=values["repeat_days"],
+    )
+
+
+@dataclass(frozen=True)
 class Step:
     position: int
     section: str
