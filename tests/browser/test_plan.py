@@ -64,3 +64,44 @@ def test_the_report_form_shows_each_types_symptoms(page, login, shot, staff_a):
     expect(internet.locator(".symptoms")).to_be_visible()
     shot("report-form-symptoms")
     assert _scroll_width(page) <= SMALL_PHONE["width"]
+
+
+def test_the_center_leader_adjusts_a_types_steps_on_a_phone_and_staff_see_them(
+    page, login, shot, director_a, staff_a
+):
+    """R25: the center leader adjusts the plan without the admin, on a phone."""
+    page.set_viewport_size(SMALL_PHONE)
+    login(director_a)
+    page.goto("/plan/")
+
+    page.get_by_role("link", name="Điều chỉnh phương án").tap()
+    expect(page.get_by_role("heading", name="Điều chỉnh phương án")).to_be_visible()
+    assert _scroll_width(page) <= SMALL_PHONE["width"]
+    page.get_by_role("link", name="Máy in hết giấy, kẹt giấy").tap()
+
+    steps = page.get_by_label("Xử lý (các bước)")
+    expect(steps).to_contain_text("# Khi máy in hết giấy")
+    steps.fill("# Tại quầy\nMượn máy in của phòng Văn hóa – Xã hội.\nIn lại phiếu hẹn.")
+    page.get_by_label("Phụ trách").fill("Chị Lan, văn thư.")
+    shot("plan-adjust-type-360")
+    assert _scroll_width(page) <= SMALL_PHONE["width"]
+    page.get_by_role("button", name="Lưu").tap()
+
+    expect(page.get_by_text("Đã lưu phương án cho loại sự cố này.")).to_be_visible()
+    expect(page.get_by_label("Xử lý (các bước)")).to_have_value(
+        "# Tại quầy\nMượn máy in của phòng Văn hóa – Xã hội.\nIn lại phiếu hẹn."
+    )
+
+    # The history names who changed it.
+    page.get_by_role("link", name="← Điều chỉnh phương án").tap()
+    history = page.locator(".history")
+    expect(history).to_contain_text(director_a.display_name)
+    expect(history).to_contain_text("Chị Lan, văn thư.")
+
+    # A staff member reporting the type gets the center's steps.
+    page.context.clear_cookies()
+    login(staff_a)
+    page.goto("/incidents/new/")
+    page.locator("label.choice", has_text="Máy in hết giấy, kẹt giấy").tap()
+    page.get_by_role("button", name="Gửi báo cáo sự cố").tap()
+    expect(page.get_by_text("Mượn máy in của phòng Văn hóa – Xã hội.")).to_be_visible()

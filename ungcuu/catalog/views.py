@@ -82,7 +82,7 @@ def plan_adjust(request):
             messages.success(request, _("Đã lưu phương án."))
             return redirect(f"{request.path}?{owner.query}")
     values = adjust.settings_values(owner)
-    rows = list(values["bodies"]) + [None] * max(1, adjust.MAX_BODIES - len(values["bodies"]))
+    rows = list(values["bodies"]) + [None] * 2  # room for two more bodies per save
     own_types = adjust.adjusted_types(owner)
     return render(
         request,

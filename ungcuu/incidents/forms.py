@@ -89,6 +89,25 @@ class ReportForm(forms.Form):
     )
     files = MultipleFileField(label=_("Ảnh hoặc video màn hình lỗi"), required=False)
 
+    def clean(self):
+        """004 B2 "Mô tả rõ sự cố" (R8): a complex incident, or "Sự cố khác", needs a few
+        words; a simple one can still be sent with a tap. Asked here, at the form, so a
+        report queued offline or sent by another tool is never lost for want of it."""
+        data = super().clean()
+        chosen = data.get("incident_type")
+        if chosen is None or data.get("description", "").strip():
+            return data
+        tier = (data.get("tier") or chosen.tier) if chosen.tier_chosen_by_reporter else chosen.tier
+        if chosen.tier_chosen_by_reporter or tier == Tier.COMPLEX:
+            self.add_error(
+                "description",
+                _(
+                    "Vui lòng mô tả rõ sự cố (biểu hiện, ở quầy/máy nào, từ lúc nào): "
+                    "sự cố phức tạp và “Sự cố khác” cần mô tả để Tổ trưởng biết cần làm gì."
+                ),
+            )
+        return data
+
 
 class ResolveForm(forms.Form):
     root_cause = forms.CharField(
@@ -132,6 +151,11 @@ class ResolveForm(forms.Form):
         # Asked only where it matters: a complex incident nobody escalated.
         if incident is None or not needs_on_site_reason(incident):
             del self.fields["on_site_reason"]
+        else:  # a city's center reads "Tổ Công tác thành phố" (seed 003)
+            from ungcuu.catalog.playbooks import localised, plan_level
+
+            field = self.fields["on_site_reason"]
+            field.help_text = localised(str(field.help_text), plan_level(incident.center))
 
 
 class LogbookFilterForm(forms.Form):
