@@ -78,6 +78,14 @@ class IncidentOut(Schema):
     citizens_affected: int
     dossiers_delayed: int
     steps_done: list[int]
+    source: Literal["person", "probe", "heartbeat"] = Field(
+        ..., description="Ai mở sự cố: người báo, giám sát tự động, hay mất liên lạc với máy"
+    )
+    major_incident: int | None = Field(..., description="Sự cố diện rộng chứa sự cố này")
+
+    @staticmethod
+    def resolve_major_incident(obj: Incident) -> int | None:
+        return obj.major_incident_id
 
     @staticmethod
     def resolve_center(obj: Incident) -> str:

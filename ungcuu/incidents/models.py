@@ -51,6 +51,127 @@ class EventKind(models.TextChoices):
     NOTIFIED = "notified", _("Gửi tin")
 
 
+class Source(models.TextChoices):
+    """Who opened the incident: a person, a probe that saw a service fail, or the hub when
+    a center's node fell silent."""
+
+    PERSON = "person", _("Người báo")
+    PROBE = "probe", _("Giám sát tự động")
+    HEARTBEAT = "heartbeat", _("Mất liên lạc với máy của Trung tâm")
+
+
+class MajorScope(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh/thành phố")
+    NATIONAL = "national", _("Toàn quốc")
+
+
+class MajorStatus(models.TextChoices):
+    OPEN = "open", _("Đang diễn ra")
+    RESOLVED = "resolved", _("Đã khắc phục")
+
+
+class MajorIncident(models.Model):
+    """One outage shared by many centers (a carrier's fibre cut, the province's one-stop
+    software, the national population database): the centers' own incidents are its
+    children. The province and the vendor hear about it once, not once per center."""
+
+    number = models.CharField("số sự cố diện rộng", max_length=40, unique=True)
+    incident_type = models.ForeignKey(
+        IncidentType, on_delete=models.PROTECT, related_name="+", verbose_name="loại sự cố"
+    )
+    scope = models.CharField("phạm vi", max_length=10, choices=MajorScope.choices)
+    province = models.ForeignKey(
+        "org.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="major_incidents",
+        verbose_name="tỉnh/thành phố",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=MajorStatus.choices, default=MajorStatus.OPEN
+    )
+    started_at = models.DateTimeField("bắt đầu lúc")
+    opened_at = models.DateTimeField("ghi nhận lúc")
+    resolved_at = models.DateTimeField("khắc phục lúc", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người xác nhận khắc phục",
+    )
+    note = models.TextField("ghi chú", blank=True)
+    # Bumped when a center joins, so the province's message can be sent again, updated.
+    centers_told = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = "sự cố diện rộng"
+        verbose_name_plural = "sự cố diện rộng"
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "incident_type"], name="major_status_type"),
+        ]
+        constraints = [
+            # At most one open major incident per type and province (and one national).
+            models.UniqueConstraint(
+                fields=["incident_type", "province"],
+                condition=models.Q(status="open", scope="province"),
+                name="one_open_major_per_province_type",
+            ),
+            models.UniqueConstraint(
+                fields=["incident_type"],
+                condition=models.Q(status="open", scope="national"),
+                name="one_open_national_major_per_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.incident_type.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MajorStatus.OPEN
+
+
+class CorrelationRule(models.Model):
+    """When reports of one type at K centers within T minutes make a major incident: per
+    province and type; a row without a type is the province's default, a row without a
+    province the national default (UngCuu's own defaults: 3 centers, 15 minutes)."""
+
+    province = models.ForeignKey(
+        "org.Province",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="tỉnh/thành phố",
+        help_text="Để trống: áp dụng khi tỉnh không có quy tắc riêng, và cho sự cố toàn quốc.",
+    )
+    incident_type = models.ForeignKey(
+        IncidentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="loại sự cố",
+        help_text="Để trống: mọi loại sự cố.",
+    )
+    centers = models.PositiveSmallIntegerField("số trung tâm (K)", default=3)
+    minutes = models.PositiveSmallIntegerField("trong số phút (T)", default=15)
+    enabled = models.BooleanField("gộp thành sự cố diện rộng", default=True)
+
+    class Meta:
+        verbose_name = "quy tắc gộp sự cố diện rộng"
+        verbose_name_plural = "quy tắc gộp sự cố diện rộng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "incident_type"], name="one_rule_per_province_type"
+            ),
+            models.CheckConstraint(condition=models.Q(centers__gte=2), name="rule_two_centers"),
+            models.CheckConstraint(condition=models.Q(minutes__gte=1), name="rule_one_minute"),
+        ]
+
+
 class IncidentQuerySet(models.QuerySet):
     def open(self) -> IncidentQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -115,6 +236,15 @@ class Incident(models.Model):
     # Recorded during a drill (diễn tập): kept in the log book, never counted in
     # statistics or reminders for real incidents.
     is_drill = models.BooleanField("diễn tập", default=False)
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.PERSON)
+    major_incident = models.ForeignKey(
+        MajorIncident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="thuộc sự cố diện rộng",
+    )
     steps_done = models.JSONField("các bước đã làm", default=list, blank=True)
     # The checklist as the center's plan had it when the incident was reported, when the
     # center or its province has its own version of the type; empty: the shipped playbook.

@@ -2,7 +2,11 @@
 
 from ungcuu.incidents.services.attachments import attachment_add
 from ungcuu.incidents.services.common import CLOCK_SKEW, MAX_PEOPLE, MAX_TEXT
-from ungcuu.incidents.services.report import ReportResult, incident_report
+from ungcuu.incidents.services.report import (
+    ReportResult,
+    incident_open_automatic,
+    incident_report,
+)
 from ungcuu.incidents.services.state import (
     DERIVED_FIELDS,
     apply_event,
@@ -39,6 +43,7 @@ __all__ = [
     "incident_note",
     "incident_rebuild",
     "incident_reopen",
+    "incident_open_automatic",
     "incident_report",
     "incident_resolve",
     "incident_start",

@@ -24,6 +24,7 @@ from ungcuu.incidents.models import (
     Incident,
     IncidentEvent,
     IncidentSequence,
+    Source,
 )
 from ungcuu.incidents.services.attachments import _store_attachment
 from ungcuu.incidents.services.common import (
@@ -39,6 +40,11 @@ from ungcuu.incidents.uploads import check_uploads
 from ungcuu.notify import services as notify
 from ungcuu.org.models import Center, User
 from ungcuu.org.scope import require_center
+from ungcuu.org.system import is_system, system_user
+
+# Machine-opened incidents get a client_uuid derived from their key, so the same outage
+# seen twice (a probe's retry, two workers) is one incident.
+AUTOMATIC_NAMESPACE = uuid_lib.UUID("5b0e7c1e-8f7c-4f0e-9a57-1c0d2a7e4b11")
 
 
 def _next_number(center: Center, year: int) -> str:
@@ -65,9 +71,11 @@ def incident_report(
     client_uuid: uuid_lib.UUID | str | None = None,
     files: Iterable[UploadedFile] = (),
     now: datetime | None = None,
+    source: str = Source.PERSON,
 ) -> ReportResult:
     """Report an incident. Replaying the same ``client_uuid`` with the same body returns
-    the first one; with another body it is refused (409)."""
+    the first one; with another body it is refused (409). A machine (``source`` probe or
+    heartbeat) reports as the system account, through :func:`incident_open_automatic`."""
     now = _now(now)
     client_uuid = _uuid(client_uuid, "client_uuid") if client_uuid else uuid_lib.uuid4()
     digest = body_digest(
@@ -92,6 +100,7 @@ def incident_report(
             client_uuid=client_uuid,
             files=files,
             now=now,
+            source=source,
         )
     except ServiceError:
         # A replay is answered with the first report even if its input would no
@@ -135,11 +144,15 @@ def _new_report(
     client_uuid,
     files,
     now,
+    source=Source.PERSON,
 ) -> tuple[Incident, IncidentEvent, list]:
     """Check a report and build (unsaved) its incident and "reported" event."""
-    if not permissions.may_report(actor):
-        raise ServiceError("Tài khoản của bạn không được báo sự cố.", status=403)
-    require_center(actor, center, field="center")
+    if source == Source.PERSON:
+        if not permissions.may_report(actor):
+            raise ServiceError("Tài khoản của bạn không được báo sự cố.", status=403)
+        require_center(actor, center, field="center")
+    elif source not in Source.values or not is_system(actor):
+        raise ServiceError("Nguồn báo sự cố không hợp lệ.", field="source")
     if not incident_type.is_active:
         raise ServiceError("Loại sự cố này không còn dùng.", field="type")
     if impact not in Impact.values:
@@ -169,6 +182,7 @@ def _new_report(
         number="",
         is_drill=_drill_running(center, now) is not None,
         playbook=playbook_snapshot(center, incident_type),
+        source=source,
     )
     incident.search_text = _search_text(incident)
     event = IncidentEvent(
@@ -183,6 +197,7 @@ def _new_report(
             "impact": impact,
             "citizens_waiting": waiting,
             "started_at": _iso(started),
+            **({"source": source} if source != Source.PERSON else {}),
         },
     )
     return incident, event, checked_files
@@ -197,9 +212,40 @@ def _drill_running(center: Center, at: datetime):
 def _replayed(existing: Incident, actor: User, center: Center, digest: str) -> Incident:
     from ungcuu.incidents.selectors import incidents_for
 
-    if existing.center_id != center.id or not incidents_for(actor).filter(pk=existing.pk).exists():
+    visible = is_system(actor) or incidents_for(actor).filter(pk=existing.pk).exists()
+    if existing.center_id != center.id or not visible:
         raise ServiceError(
             "Mã client_uuid này đã được dùng cho một sự cố khác.", status=409, field="client_uuid"
         )
     check_replay(existing.client_digest, digest, existing_id=existing.pk, what="sự cố")
     return existing
+
+
+def incident_open_automatic(
+    *,
+    center: Center,
+    incident_type: IncidentType,
+    source: str,
+    key: str,
+    description: str = "",
+    started_at: datetime | None = None,
+    impact: str = Impact.PARTIAL,
+    now: datetime | None = None,
+) -> ReportResult:
+    """Open an incident for a machine that saw a service fail (a probe) or a center fall
+    silent (the hub): the same path as a person's report — number, routing, escalation,
+    the board, the log book — under the system account. ``key`` names the outage
+    ("probe:12:2026-12-04T10:00"): the same key again is the same incident."""
+    if source == Source.PERSON:
+        raise ServiceError("Nguồn báo sự cố không hợp lệ.", field="source")
+    return incident_report(
+        actor=system_user(),
+        center=center,
+        incident_type=incident_type,
+        description=description,
+        started_at=started_at,
+        impact=impact,
+        client_uuid=uuid_lib.uuid5(AUTOMATIC_NAMESPACE, key),
+        now=now,
+        source=source,
+    )
