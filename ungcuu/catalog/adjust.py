@@ -25,6 +25,7 @@ from ungcuu.catalog.models import (
     TypeAdjustment,
 )
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.numbers import whole_number
 from ungcuu.core.text import clean_text
 from ungcuu.org.models import Center, Organisation, OrganisationKind, Province, Role, User
 from ungcuu.org.scope import sees_everything
@@ -258,6 +259,50 @@ def organisations_for(owner: Owner):
     return Organisation.objects.filter(Q(province_id=province_id) | Q(province__isnull=True))
 
 
+# Reports upward (R17, R23): the bounds a province or a center may set.
+UPWARD_LIMITS = {
+    "long_outage_minutes": (30, 10080, "Sự cố kéo dài: báo cấp trên sau (phút)"),
+    "repeat_count": (2, 50, "Sự cố lặp lại: số lần cùng loại"),
+    "repeat_days": (1, 366, "Sự cố lặp lại: trong số ngày"),
+}
+SOURCE_UNGCUU = "ungcuu"
+
+
+def upward_inherited(owner: Owner) -> dict[str, tuple[object, str]]:
+    """Each upward-report rule as the owner gets it when it leaves the field empty: the
+    province's choice for a center, else UngCuu's own default; with where it comes from."""
+    values = {name: (value, SOURCE_UNGCUU) for name, value in playbooks.UPWARD_DEFAULTS.items()}
+    if owner.center is not None:
+        row = PlanSetting.objects.filter(province_id=owner.center.province_id).first()
+        for name in playbooks.UPWARD_DEFAULTS:
+            if row is not None and getattr(row, name) is not None:
+                values[name] = (getattr(row, name), playbooks.SOURCE_PROVINCE)
+    return values
+
+
+def _upward_posted(data, setting: PlanSetting | None) -> dict:
+    """The upward-report rules as posted; a field left empty follows the level above, a
+    field not sent at all stays as it was."""
+    found = {}
+    for name, (low, high, label) in UPWARD_LIMITS.items():
+        if name not in data:
+            found[name] = getattr(setting, name) if setting else None
+            continue
+        value = _text(data.get(name), name, label, limit=20)
+        found[name] = (
+            whole_number(value, field=name, low=low, high=high, label=label) if value else None
+        )
+    name = "report_every_incident"
+    if name not in data:
+        found[name] = setting.report_every_incident if setting else None
+    else:
+        choice = _text(data.get(name), name, "Gửi báo cáo", limit=5)
+        if choice not in ("", "1", "0"):
+            raise ServiceError("Chọn sự cố nào được gửi báo cáo cấp trên.", field=name)
+        found[name] = None if choice == "" else choice == "1"
+    return found
+
+
 def settings_values(owner: Owner) -> dict:
     setting = PlanSetting.objects.filter(**owner.filter).first()
     own_bodies = list(ReportBody.objects.filter(**owner.filter).order_by("position", "pk"))
@@ -268,18 +313,32 @@ def settings_values(owner: Owner) -> dict:
             playbooks.Body(b.name, b.kind, b.organisation_id, b.email, playbooks.SOURCE_PROVINCE)
             for b in own_bodies
         ]
+    inherited = upward_inherited(owner)
+    upward = {
+        name: {
+            "own": ""
+            if setting is None or getattr(setting, name) is None
+            else getattr(setting, name),
+            "inherited": value,
+            "source": source,
+        }
+        for name, (value, source) in inherited.items()
+    }
     return {
         "level": setting.level if setting else "",
         "own_bodies": bool(own_bodies),
         "bodies": current,
+        "upward": upward,
     }
 
 
 @transaction.atomic
 def settings_save(*, actor: User, owner: Owner, data) -> None:
-    """The level word and the bodies each incident is reported to. Body rows come as
-    ``body-N-name``, ``body-N-kind``, ``body-N-organisation``, ``body-N-email``; with
-    ``bodies=default`` the owner's own list is dropped."""
+    """The level word, the bodies each incident is reported to and when it is reported
+    upward. Body rows come as ``body-N-name``, ``body-N-kind``, ``body-N-organisation``,
+    ``body-N-email``; with ``bodies=default`` the owner's own list is dropped. The rules
+    (``report_every_incident`` "1"/"0", ``long_outage_minutes``, ``repeat_count``,
+    ``repeat_days``) left empty follow the level above (R17, R23)."""
     _require(actor, owner)
     level = _text(data.get("level"), "level", "Cấp trên", limit=20)
     if level and level not in PlanLevel.values:
@@ -324,10 +383,12 @@ def settings_save(*, actor: User, owner: Owner, data) -> None:
         if not bodies:
             raise ServiceError("Cần ít nhất một nơi nhận báo cáo.", field="body-0-name")
     setting = PlanSetting.objects.select_for_update().filter(**owner.filter).first()
-    if setting is None and level:
-        PlanSetting.objects.create(level=level, **owner.filter)
-    elif setting is not None and setting.level != level:
-        setting.level = level
+    wanted = {"level": level, **_upward_posted(data, setting)}
+    if setting is None and any(value not in ("", None) for value in wanted.values()):
+        PlanSetting.objects.create(**wanted, **owner.filter)
+    elif setting is not None and any(getattr(setting, k) != v for k, v in wanted.items()):
+        for name, value in wanted.items():
+            setattr(setting, name, value)
         setting.save()
     current = list(ReportBody.objects.filter(**owner.filter).order_by("position", "pk"))
     same = [(b.name, b.kind, b.organisation_id, b.email) for b in current] == [

@@ -72,8 +72,27 @@ def _with_key(url: str, key: str) -> str:
     return f"{url}{separator}+Idempotency-Key={quote(key)}"
 
 
-def send(url: str, *, title: str, body: str, key: str, timeout: float | None = None) -> None:
-    """Send, or raise TransportError. A channel that hangs is given up after ``timeout``."""
+def _attachments(files: list[tuple[str, bytes, str]]):
+    """Files kept in memory (name, content, MIME type) as Apprise attaches them."""
+    from apprise.attachment.memory import AttachMemory
+
+    found = apprise.AppriseAttachment()
+    for name, content, mimetype in files:
+        found.add(AttachMemory(content=content, name=name, mimetype=mimetype))
+    return found
+
+
+def send(
+    url: str,
+    *,
+    title: str,
+    body: str,
+    key: str,
+    timeout: float | None = None,
+    attach: list[tuple[str, bytes, str]] | None = None,
+) -> None:
+    """Send, or raise TransportError. A channel that hangs is given up after ``timeout``.
+    ``attach``: files (name, content, MIME type) for the channels that carry them (e-mail)."""
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
     plugin = _plugin(_with_key(url, key))
     if plugin is None:
@@ -89,7 +108,10 @@ def send(url: str, *, title: str, body: str, key: str, timeout: float | None = N
         logger = logging.getLogger("apprise")
         logger.addHandler(capture)
         try:
-            outcome["ok"] = plugin.notify(body=body, title=title)
+            if attach:
+                outcome["ok"] = plugin.notify(body=body, title=title, attach=_attachments(attach))
+            else:
+                outcome["ok"] = plugin.notify(body=body, title=title)
         except Exception as exc:  # a plugin bug must not kill the worker
             outcome["ok"] = False
             capture.lines.append(repr(exc))

@@ -50,6 +50,8 @@ def apply_event(incident: Incident, event: IncidentEvent) -> None:
         incident.dossiers_delayed = p.get("dossiers_delayed", 0)
     elif kind == EventKind.CLOSED:
         incident.closed_at = at
+        if p.get("root_cause"):  # written on closing an incident a machine marked restored
+            incident.root_cause = p["root_cause"]
     elif kind == EventKind.REOPENED:
         incident.resolved_at = None
         incident.restored_at = None

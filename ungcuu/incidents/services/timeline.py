@@ -37,6 +37,7 @@ from ungcuu.org.scope import (
     require_escalation_targets,
     require_incident,
 )
+from ungcuu.org.system import system_user
 
 
 def _append(
@@ -295,8 +296,15 @@ def incident_resolve(
         event_uuid=event_uuid,
         now=now,
         check=_escalated_or_handled_on_site,
-        after=lambda locked, event: notify.outbox_on_resolve(locked),
+        after=lambda locked, event: _resolved(locked),
     )
+
+
+def _resolved(incident: Incident) -> None:
+    from ungcuu.reports import upward
+
+    notify.outbox_on_resolve(incident)
+    upward.upward_on_resolve(incident)  # the minutes to the bodies of the plan (R17)
 
 
 def needs_on_site_reason(incident: Incident) -> bool:
@@ -332,14 +340,31 @@ def _no_paper_left(locked: Incident, payload: dict) -> dict:
     return payload
 
 
-def incident_close(*, actor: User, incident: Incident, event_uuid=None, now=None):
+def incident_close(
+    *, actor: User, incident: Incident, root_cause: str = "", event_uuid=None, now=None
+):
+    """Close a resolved incident. One a machine marked restored (a probe, its major
+    incident) has no root cause yet: the person closing it writes it then."""
+    cause = _text(root_cause, "root_cause")
+
+    def check(locked: Incident, payload: dict) -> dict:
+        payload = _no_paper_left(locked, payload)
+        if not locked.root_cause.strip():
+            if not cause:
+                raise ServiceError(
+                    "Vui lòng ghi nguyên nhân sự cố trước khi đóng.", field="root_cause"
+                )
+            payload["root_cause"] = cause
+        return payload
+
     return _append(
         actor=actor,
         incident=incident,
         kind=EventKind.CLOSED,
+        payload={},
         event_uuid=event_uuid,
         now=now,
-        check=_no_paper_left,
+        check=check,
     )
 
 
@@ -405,7 +430,77 @@ def incident_event(
             **common,
         )
     if kind == EventKind.CLOSED:
-        return incident_close(**common)
+        return incident_close(root_cause=data.get("root_cause") or "", **common)
     if kind == EventKind.REOPENED:
         return incident_reopen(reason=data.get("reason", ""), **common)
     raise ServiceError("Thao tác không hợp lệ.", field="kind")
+
+
+def incident_restore_automatic(
+    *,
+    incident: Incident,
+    restored_at: datetime,
+    resolution: str,
+    key: str,
+    extra: dict | None = None,
+    now=None,
+) -> bool:
+    """Mark an incident restored because a machine saw the service work again (a probe):
+    one "resolved" event by the system account, with no root cause — the person who
+    closes the incident writes it (``incident_close``). False when it was no longer open
+    (a person resolved or closed it first)."""
+    now = _now(now)
+    payload = {
+        "root_cause": "",
+        "resolution": resolution[:4000],
+        "restored_at": _iso(max(restored_at, incident.started_at)),
+        "citizens_affected": incident.citizens_affected,
+        "dossiers_delayed": incident.dossiers_delayed,
+        **(extra or {}),
+    }
+    try:
+        _append(
+            actor=system_user(),
+            incident=incident,
+            kind=EventKind.RESOLVED,
+            payload=payload,
+            event_uuid=uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"restored:{key}"),
+            now=now,
+            after=lambda locked, event: _resolved(locked),
+            authorized=True,
+        )
+    except ServiceError:
+        return False
+    return True
+
+
+def incident_restore_by_major(*, actor: User, incident: Incident, major, now=None) -> int:
+    """Mark a center's incident restored because its major incident was resolved: the
+    province's word stands for the center's (the outage was not the center's to fix).
+    Returns 1 when it was marked, 0 when it was no longer open."""
+    now = _now(now)
+    cause = f"Khắc phục theo sự cố diện rộng {major.number}"
+    if major.note:
+        cause += f": {major.note}"
+    payload = {
+        "root_cause": cause[:4000],
+        "resolution": "",
+        "restored_at": _iso(max(now, incident.started_at)),
+        "citizens_affected": incident.citizens_affected,
+        "dossiers_delayed": incident.dossiers_delayed,
+        "major_incident": major.number,
+    }
+    try:
+        _append(
+            actor=actor,
+            incident=incident,
+            kind=EventKind.RESOLVED,
+            payload=payload,
+            event_uuid=uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"major:{major.pk}:{incident.pk}"),
+            now=now,
+            after=lambda locked, event: _resolved(locked),
+            authorized=True,
+        )
+    except ServiceError:  # reopened, closed or resolved by its center meanwhile
+        return 0
+    return 1

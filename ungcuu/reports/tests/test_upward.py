@@ -1,0 +1,349 @@
+"""Reports upward (R17: "báo cáo về UBND xã, Sở Khoa học và Công nghệ, Trung tâm Phục vụ
+hành chính công tỉnh", 000/001/003 III.5; R23: "Báo cáo về đơn vị quản lý cấp trên nếu sự
+cố kéo dài hoặc lặp lại nhiều lần", 000 2.1c). Sent for real: e-mail to a local SMTP server,
+chat to a local HTTP receiver."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from docx import Document
+
+from ungcuu.catalog.models import IncidentType, PlanSetting, ReportBody
+from ungcuu.core.testing import logged_in
+from ungcuu.incidents import services as incidents
+from ungcuu.incidents.models import EventKind, Incident
+from ungcuu.notify import services as notify
+from ungcuu.notify.tests.receiver import Receiver
+from ungcuu.org.models import Contact, Organisation, OrganisationKind
+from ungcuu.reports import upward
+from ungcuu.reports.models import UpwardReason, UpwardReport, UpwardState
+from ungcuu.reports.tests.smtp import SMTPServer
+
+UBND = "UBND xã Bạch Ngọc"
+SO = "Sở Khoa học và Công nghệ tỉnh Nghệ An"
+TTPVHCC = "Trung tâm Phục vụ hành chính công tỉnh Nghệ An"
+UBND_MAIL = "vanthu@bachngoc.nghean.gov.vn"
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer().start()
+    settings.UPWARD_MAIL_URL = server.url()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Run an action with Huey immediate: what it queues on commit is sent at once."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    yield run
+    HUEY.immediate = before
+
+
+@pytest.fixture
+def bodies(center_a, receiver):
+    """The center's plan: the commune by e-mail, the department through its contact's
+    channel, the province's center with no address at all."""
+    so = Organisation.objects.create(
+        name=SO, kind=OrganisationKind.OTHER, province=center_a.province
+    )
+    desk = Contact.objects.create(organisation=so, name="Văn phòng Sở")
+    notify.channel_add(url=receiver.url("/so-khcn"), contact=desk)
+    ReportBody.objects.create(
+        center=center_a, position=1, name=UBND, kind="commune", email=UBND_MAIL
+    )
+    ReportBody.objects.create(
+        center=center_a, position=2, name=SO, kind="department", organisation=so
+    )
+    ReportBody.objects.create(center=center_a, position=3, name=TTPVHCC, kind="province_center")
+    return so
+
+
+def _report(actor, code: str, *, minutes_ago: int = 30, center=None):
+    return incidents.incident_report(
+        actor=actor,
+        center=center or actor.center,
+        incident_type=IncidentType.objects.get(code=code),
+        description="Mất kết nối",
+        started_at=timezone.now() - timedelta(minutes=minutes_ago),
+    ).incident
+
+
+def _resolve(actor, incident, **kwargs):
+    return incidents.incident_resolve(
+        actor=actor,
+        incident=incident,
+        root_cause="Đứt cáp quang",
+        resolution="Nhà mạng nối lại cáp",
+        citizens_affected=12,
+        on_site_reason="Nhà mạng đến xử lý tại chỗ" if incident.tier == "complex" else "",
+        **kwargs,
+    )
+
+
+def _states(incident, reason=UpwardReason.RESOLVED) -> dict[str, str]:
+    return dict(
+        UpwardReport.objects.filter(incident=incident, reason=reason).values_list(
+            "body_name", "state"
+        )
+    )
+
+
+def test_resolving_a_complex_incident_sends_its_minutes_to_each_body_of_the_plan(
+    send, django_capture_on_commit_callbacks, smtp, receiver, bodies, staff_a, leader_a
+):
+    incident = _report(staff_a, "internet")
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with connection.execute_wrapper(count):
+            _resolve(leader_a, incident)
+    # The plan's bodies, the rows already sent and the new rows: a few queries, whatever
+    # the number of bodies (the rule is not even read for a complex incident).
+    own = [q for q in queries if any(t in q for t in ("upwardreport", "reportbody", "plansetting"))]
+    assert len(own) <= 3
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+
+    assert _states(incident) == {
+        UBND: UpwardState.SENT,
+        SO: UpwardState.SENT,
+        TTPVHCC: UpwardState.NO_ADDRESS,
+    }
+    # The commune: an e-mail carrying the minutes as a Word file.
+    [mail] = smtp.to(UBND_MAIL)
+    assert incident.number in mail.subject
+    assert "Đứt cáp quang" in mail.text
+    [(name, content)] = mail.attachments().items()
+    assert name == f"bien-ban-su-co-{incident.number}.docx"
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert "BIÊN BẢN" in text.upper()
+    assert incident.number in text or "Đứt cáp quang" in text
+    # The department: a short text with the link to the minutes, on its contact's channel.
+    [chat] = receiver.at("/so-khcn")
+    assert incident.number in chat.text
+    assert f"/reports/minutes/{incident.pk}/" in chat.text
+    assert len(chat.text) <= upward.CHAT_LIMIT
+
+    # Recorded: the row, the timeline, the incident page.
+    sent = UpwardReport.objects.get(incident=incident, body_name=UBND)
+    assert (sent.via, sent.address, sent.attempts) == ("email", UBND_MAIL, 1)
+    events = incident.events.filter(kind=EventKind.NOTIFIED, payload__has_key="upward")
+    assert sorted(e.payload["ok"] for e in events) == [False, True, True]
+    page = logged_in(leader_a).get(f"/incidents/{incident.pk}/").content.decode()
+    when = timezone.localtime(sent.sent_at).strftime("%H:%M %d/%m/%Y")
+    assert f"Đã báo cáo cấp trên: {UBND} lúc {when} (qua thư điện tử)" in page
+    assert f"Đã báo cáo cấp trên: {SO} lúc" in page
+    assert f"Chưa báo cáo được {TTPVHCC}: chưa có địa chỉ nhận" in page
+
+
+def test_a_simple_incident_goes_upward_only_when_the_center_says_every_incident(
+    send, smtp, bodies, staff_a, leader_a, center_a
+):
+    first = _report(staff_a, "printer-paper")
+    send(_resolve, leader_a, first)
+    assert not UpwardReport.objects.exists()
+    assert smtp.mails == []
+
+    PlanSetting.objects.create(center=center_a, report_every_incident=True)
+    second = _report(staff_a, "printer-paper")
+    send(_resolve, leader_a, second)
+    assert _states(second)[UBND] == UpwardState.SENT
+    assert [m.to for m in smtp.mails] == [[UBND_MAIL]]
+
+
+def test_a_drill_never_goes_upward(send, smtp, bodies, staff_a, leader_a, center_a):
+    PlanSetting.objects.create(center=center_a, report_every_incident=True, repeat_count=2)
+    incident = _report(staff_a, "internet", minutes_ago=600)
+    Incident.objects.filter(pk=incident.pk).update(is_drill=True)
+    incident.refresh_from_db()
+    send(_resolve, leader_a, incident)
+    send(_report, staff_a, "internet")  # would be the second within the days, were it real
+    upward.upward_sweep(now=timezone.now() + timedelta(minutes=1))
+    assert not UpwardReport.objects.exists()
+    assert smtp.mails == []
+
+
+def test_resolving_twice_or_replaying_sends_once(send, smtp, receiver, bodies, staff_a, leader_a):
+    incident = _report(staff_a, "internet")
+    event_uuid = uuid.uuid4()
+    send(_resolve, leader_a, incident, event_uuid=event_uuid)
+    send(_resolve, leader_a, incident, event_uuid=event_uuid)  # the phone sends it again
+    send(incidents.incident_reopen, actor=leader_a, incident=incident, reason="Lại mất mạng")
+    send(_resolve, leader_a, incident)
+    for report in UpwardReport.objects.all():  # a task that runs twice
+        assert upward.upward_send(report.pk) == "skipped"
+    upward.upward_sweep(now=timezone.now() + timedelta(hours=1))
+
+    assert UpwardReport.objects.filter(incident=incident).count() == 3
+    assert len(smtp.to(UBND_MAIL)) == 1
+    assert len(receiver.at("/so-khcn")) == 1
+
+
+def test_a_body_without_an_address_or_a_mailbox_is_recorded_as_such(
+    send, settings, bodies, staff_a, leader_a, director_a
+):
+    settings.UPWARD_MAIL_URL = ""  # the server has no mailbox to send from
+    incident = _report(staff_a, "internet")
+    send(_resolve, leader_a, incident)
+    report = UpwardReport.objects.get(incident=incident, body_name=UBND)
+    assert report.state == UpwardState.NO_ADDRESS
+    assert "UNGCUU_MAIL_URL" in report.last_error
+    assert _states(incident)[SO] == UpwardState.SENT  # its channel needs no mailbox
+    page = logged_in(director_a).get(f"/incidents/{incident.pk}/").content.decode()
+    assert f"Chưa báo cáo được {UBND}: chưa có địa chỉ nhận" in page
+    assert "delivery-failed" in page
+
+
+def test_a_prolonged_incident_is_reported_once_by_the_sweep(
+    send, smtp, receiver, bodies, staff_a, center_a
+):
+    old = _report(staff_a, "internet", minutes_ago=5 * 60)
+    young = _report(staff_a, "power", minutes_ago=90)
+    now = timezone.now()
+    send(upward.upward_sweep, now=now)
+    assert _states(old, UpwardReason.PROLONGED)[UBND] == UpwardState.SENT
+    assert not UpwardReport.objects.filter(incident=young).exists()  # under UngCuu's 240
+    [mail] = smtp.to(UBND_MAIL)
+    assert "kéo dài" in mail.text and old.number in mail.text
+    assert mail.attachments() == {}  # no minutes yet: the incident is still open
+    assert f"/incidents/{old.pk}/" in receiver.at("/so-khcn")[0].text
+
+    send(upward.upward_sweep, now=now + timedelta(minutes=5))
+    assert len(smtp.to(UBND_MAIL)) == 1
+
+    # The center's own threshold: 60 minutes.
+    PlanSetting.objects.create(center=center_a, long_outage_minutes=60)
+    send(upward.upward_sweep, now=now + timedelta(minutes=6))
+    assert _states(young, UpwardReason.PROLONGED)[UBND] == UpwardState.SENT
+
+
+def test_the_nth_repeat_is_reported_with_the_numbers(
+    send, smtp, bodies, staff_a, staff_b, center_a
+):
+    PlanSetting.objects.create(center=center_a, repeat_count=3, repeat_days=30)
+    first = send(_report, staff_a, "printer-ink", minutes_ago=3 * 24 * 60)
+    send(_report, staff_b, "printer-ink")  # another center's: not counted
+    drill = send(_report, staff_a, "printer-ink", minutes_ago=2 * 24 * 60)
+    Incident.objects.filter(pk=drill.pk).update(is_drill=True)
+    second = send(_report, staff_a, "printer-ink", minutes_ago=24 * 60)
+    send(_report, staff_a, "printer-paper")  # another type
+    assert not UpwardReport.objects.exists()
+
+    third = send(_report, staff_a, "printer-ink", minutes_ago=60)
+    report = UpwardReport.objects.get(incident=third, body_name=UBND)
+    assert report.reason == UpwardReason.REPEATED
+    assert report.state == UpwardState.SENT
+    numbers = [first.number, second.number, third.number]
+    assert report.note.endswith(", ".join(numbers))
+    [mail] = smtp.to(UBND_MAIL)
+    assert "lặp lại 3 lần trong 30 ngày" in mail.text
+    assert all(number in mail.text for number in numbers)
+    assert drill.number not in mail.text
+
+    fourth = send(_report, staff_a, "printer-ink", minutes_ago=10)
+    assert UpwardReport.objects.filter(incident=fourth, body_name=UBND).exists()
+    assert "4 lần trong 30 ngày" in smtp.to(UBND_MAIL)[-1].text
+    # The sweep's catch-up does not report them again.
+    upward.upward_sweep(now=timezone.now() + timedelta(minutes=1))
+    assert len([m for m in smtp.to(UBND_MAIL) if "lặp lại" in m.text]) == 2
+
+
+def test_a_repeat_outside_the_days_is_not_one(send, smtp, bodies, staff_a, center_a):
+    PlanSetting.objects.create(center=center_a, repeat_count=2, repeat_days=7)
+    send(_report, staff_a, "printer-ink", minutes_ago=8 * 24 * 60)
+    send(_report, staff_a, "printer-ink")
+    assert not UpwardReport.objects.exists()
+
+
+def test_a_failing_mailbox_is_retried_then_marked_failed(
+    send, smtp, bodies, staff_a, leader_a, director_a
+):
+    smtp.refusing = True
+    incident = _report(staff_a, "internet")
+    send(_resolve, leader_a, incident)
+    report = UpwardReport.objects.get(incident=incident, body_name=UBND)
+    assert report.state == UpwardState.PENDING
+    assert report.attempts == 1 and report.next_attempt_at is not None
+    assert upward.upward_send(report.pk) == "skipped"  # not due yet
+
+    moment = timezone.now()
+    for _attempt in range(upward.MAX_ATTEMPTS - 2):
+        moment += timedelta(hours=1)
+        assert upward.upward_send(report.pk, now=moment) == "retry"
+    report.refresh_from_db()
+    assert report.attempts == upward.MAX_ATTEMPTS - 1
+    moment += timedelta(hours=1)
+    assert upward.upward_send(report.pk, now=moment) == "failed"
+    report.refresh_from_db()
+    assert report.state == UpwardState.FAILED
+    assert smtp.attempts == upward.MAX_ATTEMPTS
+    failures = incident.events.filter(
+        kind=EventKind.NOTIFIED, payload__upward=str(report.key), payload__ok=False
+    )
+    assert failures.count() == upward.MAX_ATTEMPTS
+    page = logged_in(director_a).get(f"/incidents/{incident.pk}/").content.decode()
+    assert f"Chưa báo cáo được {UBND}: gửi lỗi" in page
+
+    # A mailbox that recovers before the last attempt: sent, once.
+    smtp.refusing = False
+    other = _report(staff_a, "power")
+    smtp.refusing = True
+    send(_resolve, leader_a, other)
+    smtp.refusing = False
+    retry = UpwardReport.objects.get(incident=other, body_name=UBND)
+    UpwardReport.objects.filter(pk=retry.pk).update(next_attempt_at=timezone.now())
+    assert upward.upward_sweep() >= 1
+    retry.refresh_from_db()
+    assert retry.state == UpwardState.SENT and retry.attempts == 2
+
+
+def test_an_incident_resolved_with_its_major_incident_is_reported_by_the_sweep(
+    send, smtp, bodies, staff_a, province_user, center_a
+):
+    from ungcuu.incidents.models import MajorIncident
+    from ungcuu.incidents.services.major import major_resolve
+
+    incident = _report(staff_a, "internet")
+    major = MajorIncident.objects.create(
+        number="NA-DR-TEST-1",
+        incident_type=incident.incident_type,
+        scope="province",
+        province=center_a.province,
+        started_at=incident.started_at,
+        opened_at=incident.reported_at,
+    )
+    Incident.objects.filter(pk=incident.pk).update(major_incident=major)
+    assert send(major_resolve, actor=province_user, major=major, note="Cáp trục đã nối") == 1
+    send(upward.upward_sweep)
+    send(upward.upward_sweep)
+    assert _states(incident)[UBND] == UpwardState.SENT
+    [mail] = smtp.to(UBND_MAIL)
+    assert "NA-DR-TEST-1" in mail.text
