@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ungcuu.notify.forms import ChannelForm
+from ungcuu.notify.forms import ChannelForm, RoutingPolicyForm
 from ungcuu.notify.models import Channel, Delivery, RoutingPolicy
 
 
@@ -22,6 +22,7 @@ class ChannelInline(admin.TabularInline):
 
 @admin.register(RoutingPolicy)
 class RoutingPolicyAdmin(admin.ModelAdmin):
+    form = RoutingPolicyForm
     list_display = [
         "center",
         "simple_ack_minutes",

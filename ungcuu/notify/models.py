@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ungcuu.org.models import Center, Contact
+from ungcuu.org.models import Center, Contact, Role
 
 
 class Channel(models.Model):
@@ -40,6 +40,12 @@ class Channel(models.Model):
         _("thứ tự thử"), default=1, help_text=_("Kênh số nhỏ được thử trước; lỗi thì thử kênh sau.")
     )
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    # The last "Gửi thử" (test send) and the channel's own answer to it.
+    tested_at = models.DateTimeField(_("gửi thử lúc"), null=True, blank=True, editable=False)
+    test_ok = models.BooleanField(_("gửi thử được"), null=True, editable=False)
+    test_answer = models.CharField(
+        _("trả lời khi gửi thử"), max_length=300, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("kênh nhận tin")
@@ -72,6 +78,57 @@ class OutsideTiming(models.TextChoices):
 
 # Numbers the plans do not state: UngCuu's own defaults, which a center may change.
 OWN_DEFAULT = _("Mặc định của UngCuu, phương án không quy định.")
+
+# The center's people a level of the policy may reach. "responder" stands for the Tổ ứng
+# cứu as it is on duty today (the duty roster), whatever each member's own role.
+NOTIFY_ROLES = (
+    Role.TEAM_LEADER,
+    Role.RESPONDER,
+    Role.IT_OFFICER,
+    Role.CENTER_LEADER,
+    Role.COMMUNE_LEADER,
+)
+# 004 B1: simple or complex, the report goes to the team leader at once.
+ALWAYS_AT_ONCE = Role.TEAM_LEADER
+
+
+def role_label(role: str) -> str:
+    """How the policy page names a role it may tell."""
+    if role == Role.RESPONDER:
+        return str(_("Người trực hôm nay (Tổ ứng cứu)"))
+    return str(Role(role).label)
+
+
+def default_simple_roles() -> list[str]:
+    """004 B1: the team leader; 000 III.3: the Tổ ứng cứu (today's duty); 003 III.1: the
+    officer in charge of technology. Not telling the center leader of a simple incident
+    at once is UngCuu's own default (003 III.1 names them for every incident)."""
+    return [Role.TEAM_LEADER.value, Role.RESPONDER.value, Role.IT_OFFICER.value]
+
+
+def default_complex_roles() -> list[str]:
+    """004 B1 and 003 III.1: the team leader, the technical officer, the center leader."""
+    return [
+        r.value for r in (Role.TEAM_LEADER, Role.RESPONDER, Role.IT_OFFICER, Role.CENTER_LEADER)
+    ]
+
+
+def default_no_ack_roles() -> list[str]:
+    """UngCuu's own default: the plans have no step for a report nobody took."""
+    return [Role.CENTER_LEADER.value]
+
+
+def default_prolonged_roles() -> list[str]:
+    """000 2.1c asks to report upward when an incident lasts; whom (the center and the
+    commune leaders, 000 III.5 "báo cáo về UBND xã") is UngCuu's own default."""
+    return [Role.CENTER_LEADER.value, Role.COMMUNE_LEADER.value]
+
+
+def default_disaster_roles() -> list[str]:
+    """001/002: "Thành lập Ban chỉ đạo" for a disaster. The plans do not name its members:
+    UngCuu's default is the commune leaders, who issue the plan, and the center leader,
+    who "chịu trách nhiệm chỉ đạo thực hiện" it (000 V, 001 V.2)."""
+    return [Role.CENTER_LEADER.value, Role.COMMUNE_LEADER.value]
 
 
 class RoutingPolicy(models.Model):
@@ -109,6 +166,42 @@ class RoutingPolicy(models.Model):
             "trưởng. Mặc định của UngCuu, phương án không quy định."
         ),
     )
+    # Who each level tells at the center (values of NOTIFY_ROLES).
+    at_once_simple_roles = models.JSONField(
+        _("báo ngay – sự cố đơn giản"),
+        default=default_simple_roles,
+        help_text=_(
+            "Phương án 004 (bước 1): báo trực tiếp cho Tổ trưởng. Cán bộ CNTT chỉ được báo "
+            "khi là sự cố kỹ thuật."
+        ),
+    )
+    at_once_complex_roles = models.JSONField(
+        _("báo ngay – sự cố phức tạp"),
+        default=default_complex_roles,
+        help_text=_(
+            "Phương án 003 (III.1) và 004 (bước 1): Tổ trưởng, cán bộ phụ trách kỹ thuật và "
+            "lãnh đạo Trung tâm."
+        ),
+    )
+    disaster_roles = models.JSONField(
+        _("báo ngay – thiên tai, bão lụt, hỏa hoạn (Ban Chỉ đạo)"),
+        default=default_disaster_roles,
+        help_text=_(
+            "Phương án 001/002: thành lập Ban Chỉ đạo. Phương án không nêu thành viên; "
+            "mặc định của UngCuu là lãnh đạo Trung tâm và lãnh đạo UBND xã/phường."
+        ),
+    )
+    no_ack_roles = models.JSONField(
+        _("chưa ai nhận tin"), default=default_no_ack_roles, help_text=OWN_DEFAULT
+    )
+    prolonged_roles = models.JSONField(
+        _("sự cố kéo dài"),
+        default=default_prolonged_roles,
+        help_text=_(
+            "Phương án 000 (2.1c): báo cáo cấp trên nếu sự cố kéo dài. Ai được báo là mặc "
+            "định của UngCuu."
+        ),
+    )
     sms_for_complex = models.BooleanField(
         _("gửi thêm SMS khi sự cố phức tạp"),
         default=True,
@@ -123,6 +216,18 @@ class RoutingPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.center)
+
+    def roles(self, field: str) -> list[str]:
+        """The roles a level tells, in NOTIFY_ROLES order; anything else is ignored."""
+        chosen = getattr(self, field) or []
+        found = [role for role in NOTIFY_ROLES if role in chosen]
+        if field in AT_ONCE_FIELDS and ALWAYS_AT_ONCE not in found:
+            found.insert(0, ALWAYS_AT_ONCE)  # 004 B1, whatever a row was edited to
+        return found
+
+
+AT_ONCE_FIELDS = ("at_once_simple_roles", "at_once_complex_roles")
+ROLE_FIELDS = (*AT_ONCE_FIELDS, "disaster_roles", "no_ack_roles", "prolonged_roles")
 
 
 class Level(models.TextChoices):

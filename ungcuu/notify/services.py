@@ -22,10 +22,12 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ungcuu.catalog.models import Tier
 from ungcuu.catalog.playbooks import contact_kinds
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.site import absolute
 from ungcuu.incidents.models import (
     OPEN_STATUSES,
     Attachment,
@@ -33,9 +35,12 @@ from ungcuu.incidents.models import (
     Incident,
     IncidentEvent,
 )
-from ungcuu.notify import transport
+from ungcuu.notify import major, transport
 from ungcuu.notify.messages import SMS_LIMIT, incident_message
 from ungcuu.notify.models import (
+    AT_ONCE_FIELDS,
+    NOTIFY_ROLES,
+    ROLE_FIELDS,
     Channel,
     Delivery,
     DeliveryState,
@@ -43,9 +48,11 @@ from ungcuu.notify.models import (
     Level,
     OutsideTiming,
     RoutingPolicy,
+    role_label,
 )
 from ungcuu.org.models import Contact, DutyShift, Organisation, Role, User
 from ungcuu.org.selectors import contacts_for
+from ungcuu.readiness.models import SupplyItem, SupplyKind
 
 MAX_ATTEMPTS = 5
 MAX_CHANNELS = 5  # tried per attempt: bounds how long one attempt can take
@@ -96,6 +103,13 @@ def _center_people(incident: Incident, roles: Iterable[str]) -> list[User]:
     return list(User.objects.filter(center=incident.center, role__in=list(roles), is_active=True))
 
 
+def _policy_people(incident: Incident, field: str) -> list[User]:
+    """The center's people a level of its policy names (``field``), in the policy's order."""
+    roles = policy_for(incident.center).roles(field)
+    by_role = people_by_role([incident.center_id], roles)
+    return [p for role in roles for p in by_role.get((incident.center_id, role), [])]
+
+
 def _vendor_people(organisations: Iterable[Organisation]) -> list[User]:
     return list(
         User.objects.filter(role=Role.VENDOR, organisation__in=list(organisations), is_active=True)
@@ -103,8 +117,19 @@ def _vendor_people(organisations: Iterable[Organisation]) -> list[User]:
 
 
 # Types that are no fault of equipment or software. Of every other type the IT officer
-# ("cán bộ phụ trách kỹ thuật", 003 III.1) is told with the report.
+# ("cán bộ phụ trách kỹ thuật", 003 III.1) is told with the report, if the center's
+# policy names them.
 NON_TECHNICAL_TYPES = frozenset({"disaster", "epidemic", "other"})
+# 001/002: "thiên tai, bão lụt, hỏa hoạn": thành lập Ban chỉ đạo (the policy's
+# disaster_roles are told at once, on top of the complex incident's people).
+DISASTER_TYPES = frozenset({"disaster"})
+# 000 1.1: a printer out of paper or ink: "báo ngay cho bộ phận hành chính - quản trị hoặc
+# cán bộ được phân công tiếp nhận, cấp phát vật tư" — the keepers (cán bộ theo dõi) of
+# the center's supplies of that kind are told at once.
+SUPPLY_KINDS_OF_TYPE = {
+    "printer-paper": (SupplyKind.PAPER_A4, SupplyKind.PAPER_A5),
+    "printer-ink": (SupplyKind.INK,),
+}
 
 
 def is_technical(incident: Incident) -> bool:
@@ -125,9 +150,9 @@ def recipients(incident: Incident, level: str) -> tuple[list[User], list[Contact
             [incident], {incident.center_id: policy_for(incident.center)}
         )[incident.pk]
     elif level == Level.NO_ACK:
-        people = _center_people(incident, [Role.CENTER_LEADER])
+        people = _policy_people(incident, "no_ack_roles")
     elif level == Level.PROLONGED:
-        people = _center_people(incident, [Role.CENTER_LEADER, Role.COMMUNE_LEADER])
+        people = _policy_people(incident, "prolonged_roles")
     elif level == Level.RESOLVED:
         told = Delivery.objects.filter(incident=incident, person__isnull=False).exclude(
             level=Level.RESOLVED
@@ -191,69 +216,129 @@ def outside_recipients(incidents: list[Incident]) -> dict[int, tuple[list[User],
     return found
 
 
+def at_once_roles(incident: Incident, policy: RoutingPolicy) -> list[str]:
+    """The center's roles told with this report, as its policy says: the simple or the
+    complex incident's people (the IT officer only of a technical type, 003 III.1) and,
+    for a disaster, the Ban Chỉ đạo (001/002)."""
+    field = "at_once_complex_roles" if incident.tier == Tier.COMPLEX else "at_once_simple_roles"
+    roles = policy.roles(field)
+    if not is_technical(incident):
+        roles = [r for r in roles if r != Role.IT_OFFICER]
+    if incident.incident_type.code in DISASTER_TYPES:
+        roles += [r for r in policy.roles("disaster_roles") if r not in roles]
+    return roles
+
+
+def supply_keepers(incidents: list[Incident]) -> dict[int, list[User]]:
+    """The keepers of the center's paper or ink, for each printer incident (000 1.1):
+    one query, however many incidents; a keeper no longer at the center is left out."""
+    wanted = {
+        i.pk: SUPPLY_KINDS_OF_TYPE[i.incident_type.code]
+        for i in incidents
+        if i.incident_type.code in SUPPLY_KINDS_OF_TYPE
+    }
+    if not wanted:
+        return {}
+    mine = [i for i in incidents if i.pk in wanted]
+    items = (
+        SupplyItem.objects.filter(
+            center__in={i.center_id for i in mine},
+            kind__in={kind for kinds in wanted.values() for kind in kinds},
+            assignee__is_active=True,
+            assignee__center=F("center"),
+        )
+        .select_related("assignee")
+        .order_by("pk")
+    )
+    by_center: dict[tuple[int, str], list[User]] = {}
+    for item in items:
+        by_center.setdefault((item.center_id, item.kind), []).append(item.assignee)
+    return {
+        i.pk: [p for kind in wanted[i.pk] for p in by_center.get((i.center_id, kind), [])]
+        for i in mine
+    }
+
+
 def at_once_recipients(
-    incidents: list[Incident], policies: dict[int, RoutingPolicy]
+    incidents: list[Incident],
+    policies: dict[int, RoutingPolicy],
+    folded_ids: frozenset[int] | set[int] = frozenset(),
 ) -> dict[int, tuple[list[User], list[Contact]]]:
-    """Who is told with the report, for a whole batch in a few queries: the team leader
-    and today's on-duty responders; the IT officer for a technical type (003 III.1); for
-    a complex incident the center leader (003 III.1) and, unless the center chose to
-    wait, the province working group and the type's counterpart teams (004 B1)."""
-    centers = {i.center_id for i in incidents}
-    first = first_level_people(centers)
-    by_role: dict[tuple[int, str], list[User]] = {}
-    for person in User.objects.filter(
-        center__in=list(centers),
-        role__in=[Role.CENTER_LEADER, Role.IT_OFFICER],
-        is_active=True,
-    ).order_by("pk"):
-        by_role.setdefault((person.center_id, person.role), []).append(person)
+    """Who is told with the report, for a whole batch in a few queries: the center's
+    people its policy names (by default the team leader and today's on-duty responders;
+    the IT officer for a technical type, 003 III.1; for a complex incident the center
+    leader, 003 III.1; for a disaster the Ban Chỉ đạo, 001/002), the keeper of the paper
+    or ink when a printer runs dry (000 1.1) and, for a complex incident, unless the
+    center chose to wait, the province working group and the type's counterpart teams
+    (004 B1) — unless the report is part of a major incident, which they hear of once
+    (``folded_ids``, notify/major.py)."""
+    roles_of = {i.pk: at_once_roles(i, policies[i.center_id]) for i in incidents}
+    by_role = people_by_role(
+        {i.center_id for i in incidents}, {r for roles in roles_of.values() for r in roles}
+    )
+    keepers = supply_keepers(incidents)
     outside = outside_recipients(
-        [i for i in incidents if outside_at_once(i, policies[i.center_id])]
+        [
+            i
+            for i in incidents
+            if outside_at_once(i, policies[i.center_id]) and i.pk not in folded_ids
+        ]
     )
     found = {}
     for incident in incidents:
-        people = list(first.get(incident.center_id, []))
-        if is_technical(incident):
-            people += by_role.get((incident.center_id, Role.IT_OFFICER), [])
-        if incident.tier == Tier.COMPLEX:
-            people += by_role.get((incident.center_id, Role.CENTER_LEADER), [])
+        people = [
+            p for r in roles_of[incident.pk] for p in by_role.get((incident.center_id, r), [])
+        ]
+        people += keepers.get(incident.pk, [])
         more_people, contacts = outside.get(incident.pk, ([], []))
         unique = {p.pk: p for p in people + more_people if p.pk != incident.reporter_id}
         found[incident.pk] = (list(unique.values()), contacts)
     return found
 
 
-def first_level_people(center_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Each center's team leader and today's on-duty responders, for many centers at
-    once (a burst of reports is worked out in one pass)."""
-    found: dict[int, dict[int, User]] = {pk: {} for pk in center_ids}
-    fields = ("id", "username", "full_name", "first_name", "last_name", "phone", "center")
-    for person in User.objects.filter(
-        center__in=list(found), role=Role.TEAM_LEADER, is_active=True
-    ).only(*fields):
-        found[person.center_id].setdefault(person.pk, person)
-    shifts = (
-        DutyShift.objects.filter(
-            center__in=list(found), date=timezone.localdate(), person__is_active=True
+PERSON_FIELDS = ("id", "username", "full_name", "first_name", "last_name", "phone", "center")
+
+
+def people_by_role(
+    center_ids: Iterable[int], roles: Iterable[str]
+) -> dict[tuple[int, str], list[User]]:
+    """The active people of each center in each role, for many centers at once (a burst
+    of reports is worked out in one pass). "responder" means today's duty roster: the
+    members of the Tổ ứng cứu on duty today, whatever their own role."""
+    centers, roles = list(center_ids), set(roles)
+    found: dict[tuple[int, str], list[User]] = {}
+    plain = sorted(roles & set(NOTIFY_ROLES) - {Role.RESPONDER})
+    if plain:
+        for person in (
+            User.objects.filter(center__in=centers, role__in=plain, is_active=True)
+            .only("role", *PERSON_FIELDS)
+            .order_by("pk")
+        ):
+            found.setdefault((person.center_id, person.role), []).append(person)
+    if Role.RESPONDER in roles:
+        shifts = (
+            DutyShift.objects.filter(
+                center__in=centers, date=timezone.localdate(), person__is_active=True
+            )
+            .select_related("person")
+            .only("center", *(f"person__{f}" for f in PERSON_FIELDS))
+            .order_by("pk")
         )
-        .select_related("person")
-        .only("center", *(f"person__{f}" for f in fields))
-    )
-    for shift in shifts:
-        found[shift.center_id].setdefault(shift.person_id, shift.person)
-    return {pk: list(by_person.values()) for pk, by_person in found.items()}
+        for shift in shifts:
+            found.setdefault((shift.center_id, Role.RESPONDER), []).append(shift.person)
+    return found
 
 
 # --- links --------------------------------------------------------------------------
 
 
 def detail_url(incident: Incident) -> str:
-    return settings.BASE_URL + reverse("incidents:detail", args=[incident.pk])
+    return absolute(reverse("incidents:detail", args=[incident.pk]))
 
 
 def ack_url(delivery: Delivery) -> str:
     token = signing.dumps(str(delivery.key), salt=ACK_SALT, compress=True)
-    return settings.BASE_URL + reverse("notify:ack", args=[token])
+    return absolute(reverse("notify:ack", args=[token]))
 
 
 def delivery_from_ack_token(token: str) -> Delivery:
@@ -388,7 +473,7 @@ def _lock_new(ids: list[int]) -> list[Incident]:
     one (on SQLite the write transaction itself does that)."""
     incidents = list(
         Incident.objects.filter(pk__in=ids, escalation__isnull=True)
-        .select_related("center__routing_policy", "incident_type", "reporter")
+        .select_related("center__routing_policy", "incident_type", "reporter", "major_incident")
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("pk")
     )
@@ -418,6 +503,7 @@ def notify_report(incident_id: int) -> int:
             return 0
         runs = []
         policies: dict[int, RoutingPolicy] = {}  # a center without a row makes it once
+        folded_ids = major.folded(incidents)  # told once, through their major incident
         for incident in incidents:
             if incident.center_id not in policies:
                 policies[incident.center_id] = policy_for(incident.center)
@@ -435,11 +521,13 @@ def notify_report(incident_id: int) -> int:
                     outside_minutes=policy.complex_outside_minutes
                     if complex_ and not at_once
                     else None,
-                    outside_sent_at=incident.reported_at if at_once else None,
+                    outside_sent_at=incident.reported_at
+                    if at_once or incident.pk in folded_ids
+                    else None,
                 )
             )
         EscalationRun.objects.bulk_create(runs)
-        told = at_once_recipients(incidents, policies)
+        told = at_once_recipients(incidents, policies, folded_ids)
         channels = _channels_of(
             [p for people, _c in told.values() for p in people],
             [c for _p, contacts in told.values() for c in contacts],
@@ -456,6 +544,9 @@ def notify_report(incident_id: int) -> int:
                 channels=channels,
                 save=False,
             )
+        announced, more_channels = major.announce(incidents, outside_recipients, _channels_of)
+        rows += announced
+        channels.update(more_channels)
         queued = Delivery.objects.bulk_create(rows)
     _send_now([d for d in queued if d.state == DeliveryState.PENDING], channels)
     return len(queued)
@@ -1012,10 +1103,46 @@ POLICY_LIMITS = {
     "prolonged_minutes": (5, 480),
 }
 OPTIONAL_LIMITS = {"complex_outside_minutes": (1, 240)}  # kept as it is when not sent
+# Sent by the policy page with its checkboxes: a level whose boxes are all unticked sends
+# nothing, which then means "nobody", not "as it was".
+ROLES_FORM = "roles_form"
+
+
+def _sent_roles(data, field: str) -> list[str] | None:
+    """The roles sent for a level (a form's checkboxes or a list); None if not sent."""
+    if field not in data:
+        return [] if data.get(ROLES_FORM) else None
+    values = data.getlist(field) if hasattr(data, "getlist") else data[field]
+    if not isinstance(values, list | tuple):
+        values = [values]
+    return [str(v) for v in values]
+
+
+def check_roles(data) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The levels' roles as sent, checked (R2: who each level tells is the center's)."""
+    values: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    for field in ROLE_FIELDS:
+        sent = _sent_roles(data, field)
+        if sent is None:
+            continue
+        if len(sent) > len(NOTIFY_ROLES) * 2 or any(v not in NOTIFY_ROLES for v in sent):
+            errors[field] = "Vai trò được chọn không có trong danh sách."
+        elif not sent:
+            errors[field] = "Chọn ít nhất một vai trò được báo ở bước này."
+        elif field in AT_ONCE_FIELDS and Role.TEAM_LEADER not in sent:
+            errors[field] = (
+                "Tổ trưởng Tổ ứng cứu luôn được báo ngay (phương án 004, bước 1): "
+                "không bỏ Tổ trưởng được."
+            )
+        else:
+            values[field] = [role for role in NOTIFY_ROLES if role in sent]
+    return values, errors
 
 
 def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
-    """Change a center's waiting times; only its team leader and center leader may."""
+    """Change a center's waiting times and who each level tells; only its team leader
+    and center leader may. A level's roles not sent are kept as they are."""
     if actor.role not in POLICY_EDITORS or actor.center_id != center.pk:
         raise ServiceError(
             "Chỉ Tổ trưởng và lãnh đạo Trung tâm được sửa quy tắc báo tin.", status=403
@@ -1037,59 +1164,85 @@ def policy_update(*, actor: User, center, data: dict) -> RoutingPolicy:
     outside = str(data.get("complex_outside", policy.complex_outside)).strip()
     if outside not in OutsideTiming.values:
         errors["complex_outside"] = "Vui lòng chọn khi nào báo Tổ Công tác tỉnh và Tổ Đối ứng."
+    roles, role_errors = check_roles(data)
+    errors.update(role_errors)
     if errors:
         raise ServiceError(next(iter(errors.values())), fields=errors)
     policy.complex_outside = outside
-    for field, value in values.items():
+    for field, value in (values | roles).items():
         setattr(policy, field, value)
     policy.sms_for_complex = str(data.get("sms_for_complex", "")).lower() in {"on", "true", "1"}
     policy.save()
     return policy
 
 
+def _reach_label(field: str, role: str) -> str:
+    if field in AT_ONCE_FIELDS and role == Role.IT_OFFICER:
+        return role_label(role) + gettext(" – khi sự cố kỹ thuật")
+    return role_label(role)
+
+
 def policy_reach(center) -> list[dict]:
-    """Who each level of the policy tells at this center, and whether they can be reached."""
-    reach = []
-    province = User.objects.filter(
-        role=Role.PROVINCE, province_id=center.province_id, is_active=True
+    """Who each level of the center's policy tells, and whether they can be reached."""
+    policy = policy_for(center)
+    outside = policy.complex_outside == OutsideTiming.AT_ONCE
+    fields = {
+        "at_once_simple_roles": gettext("Báo ngay – sự cố đơn giản"),
+        "at_once_complex_roles": gettext("Báo ngay – sự cố phức tạp")
+        + (gettext(" (và Tổ Công tác tỉnh, Tổ Đối ứng của loại sự cố)") if outside else ""),
+        "disaster_roles": gettext("Báo ngay – thiên tai, bão lụt, hỏa hoạn: Ban Chỉ đạo"),
+        "no_ack_roles": Level(Level.NO_ACK).label,
+        "prolonged_roles": Level(Level.PROLONGED).label,
+    }
+    chosen = {field: policy.roles(field) for field in fields}
+    by_role = people_by_role([center.pk], {r for roles in chosen.values() for r in roles})
+    keepers = list(
+        dict.fromkeys(
+            item.assignee
+            for item in SupplyItem.objects.filter(
+                center=center,
+                kind__in={k for kinds in SUPPLY_KINDS_OF_TYPE.values() for k in kinds},
+                assignee__is_active=True,
+                assignee__center=center,
+            )
+            .select_related("assignee")
+            .order_by("pk")
+        )
     )
-    at_once = policy_for(center).complex_outside == OutsideTiming.AT_ONCE
-    levels = [
-        (
-            "Báo ngay – mọi sự cố (Tổ trưởng, người trực, cán bộ CNTT nếu sự cố kỹ thuật)",
-            User.objects.filter(
-                center=center,
-                role__in=[Role.TEAM_LEADER, Role.RESPONDER, Role.IT_OFFICER],
-                is_active=True,
-            ),
-        ),
-        (
-            "Báo ngay – sự cố phức tạp (thêm lãnh đạo Trung tâm"
-            + (", Tổ Công tác tỉnh và Tổ Đối ứng của loại sự cố)" if at_once else ")"),
-            User.objects.filter(center=center, role=Role.CENTER_LEADER, is_active=True)
-            | (province if at_once else User.objects.none()),
-        ),
-        (
-            Level(Level.NO_ACK).label,
-            User.objects.filter(center=center, role=Role.CENTER_LEADER, is_active=True),
-        ),
-        (
-            Level(Level.PROLONGED).label,
-            User.objects.filter(
-                center=center,
-                role__in=[Role.CENTER_LEADER, Role.COMMUNE_LEADER],
-                is_active=True,
-            ),
-        ),
-    ]
-    for label, queryset in levels:
-        people = list(queryset)
-        channels = _channels_of(people, [])
+    levels: list[tuple[str, list[tuple[User, str]]]] = []
+    for field, label in fields.items():
+        people = [
+            (person, _reach_label(field, role))
+            for role in chosen[field]
+            for person in by_role.get((center.pk, role), [])
+        ]
+        if field == "at_once_complex_roles" and outside:
+            people += [
+                (person, Role(Role.PROVINCE).label)
+                for person in User.objects.filter(
+                    role=Role.PROVINCE, province_id=center.province_id, is_active=True
+                )
+            ]
+        levels.append((label, people))
+        if field == "disaster_roles":  # the printer row goes with the other "at once" rows
+            levels.append(
+                (
+                    gettext("Báo ngay – máy in hết giấy, hết mực (phương án 000, mục 1.1)"),
+                    [(person, gettext("Cán bộ theo dõi vật tư")) for person in keepers],
+                )
+            )
+    channels = _channels_of([p for _label, people in levels for p, _role in people], [])
+    reach = []
+    for label, people in levels:
+        unique: dict[int, tuple[User, str]] = {}
+        for person, role in people:
+            unique.setdefault(person.pk, (person, role))  # once, under their first role
         reach.append(
             {
                 "level": label,
                 "people": [
-                    {"person": p, "channels": channels.get(("person", p.pk), [])} for p in people
+                    {"person": p, "role": role, "channels": channels.get(("person", p.pk), [])}
+                    for p, role in unique.values()
                 ],
             }
         )

@@ -318,7 +318,7 @@ def test_a_made_up_choice_is_refused_in_vietnamese(leader_a):
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Số phút phải từ 1 đến 240." in response.text
     assert "Vui lòng chọn khi nào báo Tổ Công tác tỉnh và Tổ Đối ứng." in response.text
     assert RoutingPolicy.objects.get(center=leader_a.center).complex_outside == "at_once"

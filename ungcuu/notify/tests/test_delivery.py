@@ -457,14 +457,14 @@ def test_two_workers_at_once_never_tell_about_the_same_incident_twice(
     with django_capture_on_commit_callbacks(execute=False):
         burst = [report(staff_a, printer_paper, description=f"Sự cố {n}") for n in range(4)]
     holding, second_done = threading.Event(), threading.Event()
-    real = services.first_level_people
+    real = services.people_by_role
 
-    def first_level_people(center_ids):
+    def people_by_role(center_ids, roles):
         holding.set()  # the first pass holds its incidents' row locks here
         second_done.wait(timeout=10)
-        return real(center_ids)
+        return real(center_ids, roles)
 
-    monkeypatch.setattr(services, "first_level_people", first_level_people)
+    monkeypatch.setattr(services, "people_by_role", people_by_role)
     results: dict[str, int] = {}
 
     def run(name: str, incident_id: int, after: threading.Event | None = None):

@@ -251,6 +251,12 @@ def test_each_center_edits_its_own_policy_in_the_admin(
             "sms_for_complex": "on",
             "complex_outside": "at_once",
             "complex_outside_minutes": 15,
+            # The role checkboxes come ticked as the policy has them.
+            "at_once_simple_roles": policy.at_once_simple_roles,
+            "at_once_complex_roles": policy.at_once_complex_roles,
+            "disaster_roles": policy.disaster_roles,
+            "no_ack_roles": policy.no_ack_roles,
+            "prolonged_roles": policy.prolonged_roles,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

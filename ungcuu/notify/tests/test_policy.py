@@ -38,7 +38,7 @@ def test_bad_minutes_are_refused_in_vietnamese_and_change_nothing(director_a):
     )
 
     policy = policy_for(director_a.center)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Số phút phải từ 1 đến 240." in response.text
     assert "Vui lòng nhập số phút." in response.text
     assert (policy.simple_ack_minutes, policy.complex_ack_minutes) == (15, 5)
