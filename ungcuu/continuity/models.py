@@ -208,3 +208,39 @@ class BoardNotice(models.Model):
     class Meta:
         verbose_name = _("bảng thông báo phòng chờ")
         verbose_name_plural = _("bảng thông báo phòng chờ")
+
+
+def _sample_path(instance: SampleForm, filename: str) -> str:
+    return f"paper-forms/{instance.center_id}/{filename}"
+
+
+class SampleForm(models.Model):
+    """A sample dossier or form the center keeps to print in advance for desks without
+    devices (000 2.2.5 "in sẵn … hồ sơ mẫu, biểu mẫu giấy"; R79): the center's own files,
+    since the legal forms are the procedures', not UngCuu's to draw."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    center = models.ForeignKey(
+        Center, on_delete=models.CASCADE, related_name="+", verbose_name=_("trung tâm")
+    )
+    title = models.CharField(_("tên mẫu"), max_length=200)
+    file = models.FileField(upload_to=_sample_path, max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ mẫu, biểu mẫu in sẵn")
+        verbose_name_plural = _("hồ sơ mẫu, biểu mẫu in sẵn")
+        ordering = ["center", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

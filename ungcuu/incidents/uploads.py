@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import filetype
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.uploads import check_file
 
 ALLOWED_TYPES = {
     "image/jpeg": "jpg",
@@ -26,23 +24,7 @@ MAX_FILES = 5
 
 def check_upload(upload: UploadedFile) -> tuple[str, str]:
     """The content type and file extension of an acceptable upload, or a refusal."""
-    name = upload.name or "tệp"
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ServiceError(
-            f"Tệp “{name}” quá lớn ({filesizeformat(upload.size)}); "
-            f"tối đa {filesizeformat(settings.UPLOAD_MAX_BYTES)}.",
-            field="files",
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise ServiceError(
-            f"Tệp “{name}” không phải ảnh hoặc video hợp lệ. Chỉ nhận: {ALLOWED_LABEL}.",
-            field="files",
-        )
-    return kind.mime, ALLOWED_TYPES[kind.mime]
+    return check_file(upload, ALLOWED_TYPES, what="ảnh hoặc video", label=ALLOWED_LABEL)
 
 
 def check_uploads(uploads: list[UploadedFile]) -> list[tuple[UploadedFile, str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -128,3 +130,42 @@ class GuideNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guide} – {self.center}"
+
+
+def _media_path(instance: GuideMedia, filename: str) -> str:
+    return f"guides/{instance.center_id}/{filename}"
+
+
+class GuideMedia(models.Model):
+    """A center's picture, audio or video illustrating a guide: "tài liệu minh họa bằng
+    hình ảnh", "có video/audio minh họa" (003 IV.1b; R117). Seen, like notes, by the
+    center's people and those overseeing it."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="media", verbose_name="hướng dẫn"
+    )
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="trung tâm"
+    )
+    caption = models.CharField("chú thích", max_length=200, blank=True)
+    file = models.FileField(upload_to=_media_path, max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "hình ảnh, âm thanh, video minh họa"
+        verbose_name_plural = "hình ảnh, âm thanh, video minh họa"
+        ordering = ["guide", "center", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name
+
+    @property
+    def kind(self) -> str:
+        return self.content_type.split("/", 1)[0]

@@ -11,7 +11,8 @@ from django.db import transaction
 from ungcuu.catalog.models import IncidentType
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import fold, nfc
-from ungcuu.knowledge.models import Guide, GuideNote, GuideStep
+from ungcuu.core.uploads import AUDIO_TYPES, IMAGE_TYPES, VIDEO_TYPES, check_file, store_checked
+from ungcuu.knowledge.models import Guide, GuideMedia, GuideNote, GuideStep
 from ungcuu.org.models import Role, User
 
 _WORD = re.compile(r"\w+")
@@ -129,3 +130,58 @@ def guide_note_save(*, actor: User, guide: Guide, text: str) -> GuideNote | None
             defaults={"text": text, "updated_by": actor},
         )
     return note
+
+
+# --- illustrations (003 IV.1b "tài liệu minh họa bằng hình ảnh", "video/audio minh họa";
+# R117): each center adds its own pictures, recordings and clips to a guide.
+
+MEDIA_TYPES = {**IMAGE_TYPES, **AUDIO_TYPES, **VIDEO_TYPES}
+MEDIA_EDITORS = frozenset({Role.IT_OFFICER, Role.CENTER_LEADER})
+MEDIA_PER_GUIDE = 20
+CAPTION_MAX = 200
+
+
+def may_add_media(user: User) -> bool:
+    return bool(user.is_authenticated and user.center_id and user.role in MEDIA_EDITORS)
+
+
+def _require_media_editor(actor: User) -> None:
+    if not may_add_media(actor):
+        raise ServiceError(
+            "Chỉ lãnh đạo Trung tâm hoặc cán bộ CNTT của Trung tâm được thêm, xóa hình ảnh, "
+            "âm thanh, video minh họa.",
+            status=403,
+        )
+
+
+def guide_media_add(*, actor: User, guide: Guide, upload, caption: str = "") -> GuideMedia:
+    """Add a picture, audio or video to a guide for the actor's center, checked by its
+    content like an incident's photos."""
+    _require_media_editor(actor)
+    caption = nfc(caption)
+    if len(caption) > CAPTION_MAX:
+        raise ServiceError(f"Chú thích tối đa {CAPTION_MAX} ký tự.", field="caption")
+    if upload is None:
+        raise ServiceError("Vui lòng chọn tệp hình ảnh, âm thanh hoặc video.", field="file")
+    content_type, ext = check_file(
+        upload, MEDIA_TYPES, what="hình ảnh, âm thanh hoặc video", field="file"
+    )
+    if GuideMedia.objects.filter(guide=guide, center_id=actor.center_id).count() >= MEDIA_PER_GUIDE:
+        raise ServiceError(
+            f"Mỗi hướng dẫn có tối đa {MEDIA_PER_GUIDE} tệp minh họa của Trung tâm; "
+            "xóa bớt tệp cũ trước.",
+            field="file",
+        )
+    media = GuideMedia(guide=guide, center_id=actor.center_id, caption=caption, uploaded_by=actor)
+    store_checked(media, upload, content_type, ext)
+    return media
+
+
+def guide_media_remove(*, actor: User, media: GuideMedia) -> None:
+    """Remove one of the actor's center's illustrations (and its file)."""
+    _require_media_editor(actor)
+    if media.center_id != actor.center_id:
+        raise ServiceError("Không tìm thấy tệp minh họa.", status=404)
+    stored = media.file
+    media.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

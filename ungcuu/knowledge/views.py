@@ -6,18 +6,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ungcuu.core.errors import ServiceError
+from ungcuu.core.uploads import file_response
 from ungcuu.knowledge.selectors import (
     guide_get,
+    guide_media,
+    guide_media_get,
     guide_notes,
     guides_by_category,
     guides_search,
 )
-from ungcuu.knowledge.services import guide_note_save, may_edit_note
+from ungcuu.knowledge.services import (
+    guide_media_add,
+    guide_media_remove,
+    guide_note_save,
+    may_add_media,
+    may_edit_note,
+)
 
 MAX_QUERY = 200
 
@@ -51,7 +61,9 @@ def _trained_today(user, guide) -> dict:
     }
 
 
-def _detail(request, guide, *, note_text=None, note_error=None, status=200):
+def _detail(
+    request, guide, *, note_text=None, note_error=None, media_error=None, caption="", status=200
+):
     notes = list(guide_notes(request.user, guide))
     own = next((n for n in notes if n.center_id == request.user.center_id), None)
     return render(
@@ -65,6 +77,10 @@ def _detail(request, guide, *, note_text=None, note_error=None, status=200):
             "may_edit_note": may_edit_note(request.user),
             "note_text": note_text if note_text is not None else (own.text if own else ""),
             "note_error": note_error,
+            "media": list(guide_media(request.user, guide)),
+            "may_add_media": may_add_media(request.user),
+            "media_error": media_error,
+            "caption": caption,
             **_trained_today(request.user, guide),
         },
         status=status,
@@ -106,5 +122,46 @@ def guide_print(request, slug: str):
             "guide": guide,
             "steps": list(guide.steps.all()),
             "notes": list(guide_notes(request.user, guide)),
+            "media": list(guide_media(request.user, guide)),
+            "printing": True,
         },
     )
+
+
+@login_required
+@require_GET
+def media_file(request, slug: str, media_uuid):
+    """One illustration, to the people who may see it (the center's, like its notes)."""
+    return file_response(guide_media_get(request.user, guide_get(slug), media_uuid))
+
+
+@login_required
+@require_POST
+def media_add(request, slug: str):
+    guide = guide_get(slug)
+    if not may_add_media(request.user):
+        raise Http404
+    caption = request.POST.get("caption", "")
+    try:
+        guide_media_add(
+            actor=request.user, guide=guide, upload=request.FILES.get("file"), caption=caption
+        )
+    except ServiceError as exc:
+        return _detail(request, guide, media_error=exc.message, caption=caption, status=400)
+    messages.success(request, _("Đã thêm tệp minh họa."))
+    return redirect(f"{reverse('knowledge:detail', args=[guide.slug])}#media")
+
+
+@login_required
+@require_POST
+def media_remove(request, slug: str, media_uuid):
+    guide = guide_get(slug)
+    if not may_add_media(request.user):
+        raise Http404
+    media = guide_media_get(request.user, guide, media_uuid)
+    try:
+        guide_media_remove(actor=request.user, media=media)
+    except ServiceError as exc:  # another center's file: not there for this user
+        raise Http404 from exc
+    messages.success(request, _("Đã xóa tệp minh họa."))
+    return redirect(f"{reverse('knowledge:detail', args=[guide.slug])}#media")

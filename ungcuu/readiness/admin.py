@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from ungcuu.readiness.models import (
+    UNGCUU_DEFAULT,
     Certificate,
     CheckItem,
     DailyCheck,
@@ -10,11 +12,43 @@ from ungcuu.readiness.models import (
     SupplyItem,
     TrainingRecord,
 )
+from ungcuu.readiness.services.certificates import WARN_DAYS
+
+
+def _default_note(field: str) -> str:
+    """What the plans leave open, said beside the setting (000 1.2.3)."""
+    default = ReadinessPolicy._meta.get_field(field).default
+    shown = f"{default:%H:%M}" if hasattr(default, "hour") else str(default)
+    return _("Mặc định %(value)s: %(note)s.") % {"value": shown, "note": UNGCUU_DEFAULT}
 
 
 @admin.register(ReadinessPolicy)
 class ReadinessPolicyAdmin(admin.ModelAdmin):
     list_display = ["center", "check_deadline", "password_days"]
+
+    def get_fieldsets(self, request, obj=None):
+        days = ", ".join(str(d) for d in WARN_DAYS)
+        return [
+            (
+                None,
+                {
+                    "fields": ["center", "check_deadline", "password_days"],
+                    "description": _(
+                        "Phương án yêu cầu kiểm tra phần mềm đầu ngày và định kỳ nhắc đổi mật "
+                        "khẩu, nhưng không quy định giờ hay số ngày. Các con số dưới đây (và việc "
+                        "nhắc chứng thư số trước %(days)s ngày) là %(note)s; Trung tâm tự "
+                        "điều chỉnh."
+                    )
+                    % {"days": days, "note": UNGCUU_DEFAULT},
+                },
+            )
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("check_deadline", "password_days"):
+            field.help_text = f"{field.help_text} {_default_note(db_field.name)}".strip()
+        return field
 
 
 @admin.register(CheckItem)

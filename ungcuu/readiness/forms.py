@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ungcuu.catalog.models import IncidentType
+from ungcuu.core.dates import VnDateField, VnDateTimeField
 from ungcuu.readiness.models import (
     CertProvider,
     CertStatus,
@@ -16,7 +17,6 @@ from ungcuu.readiness.models import (
     TrainingTopic,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"inputmode": "numeric"}
 
 
@@ -78,12 +78,8 @@ class EquipmentForm(forms.Form):
     provider = forms.CharField(label=_("Nhà cung cấp / nhà mạng"), max_length=150, required=False)
     contract = forms.CharField(label=_("Số hợp đồng"), max_length=100, required=False)
     hotline = forms.CharField(label=_("Đường dây nóng"), max_length=30, required=False)
-    last_tested_on = forms.DateField(
-        label=_("Kiểm tra, chạy thử lần cuối"), required=False, widget=DATE
-    )
-    next_maintenance_on = forms.DateField(
-        label=_("Bảo trì / kiểm tra tiếp theo"), required=False, widget=DATE
-    )
+    last_tested_on = VnDateField(label=_("Kiểm tra, chạy thử lần cuối"), required=False)
+    next_maintenance_on = VnDateField(label=_("Bảo trì / kiểm tra tiếp theo"), required=False)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -98,8 +94,8 @@ class CertificateForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".cer,.crt,.pem,.der"}),
     )
     serial = forms.CharField(label=_("Số hiệu (serial)"), max_length=100, required=False)
-    valid_from = forms.DateField(label=_("Hiệu lực từ"), required=False, widget=DATE)
-    valid_to = forms.DateField(label=_("Hiệu lực đến"), required=False, widget=DATE)
+    valid_from = VnDateField(label=_("Hiệu lực từ"), required=False)
+    valid_to = VnDateField(label=_("Hiệu lực đến"), required=False)
     status = forms.ChoiceField(label=_("Trạng thái"), choices=CertStatus.choices)
 
     def __init__(self, *args, people=None, **kwargs):
@@ -120,11 +116,7 @@ class DrillForm(forms.Form):
         to_field_name="code",
         initial="software-down",
     )
-    scheduled_at = forms.DateTimeField(
-        label=_("Thời gian"),
-        input_formats=["%Y-%m-%dT%H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    scheduled_at = VnDateTimeField(label=_("Thời gian"))
     participants = forms.ModelMultipleChoiceField(
         label=_("Người tham gia"),
         queryset=None,
@@ -156,7 +148,7 @@ class EvaluateForm(forms.Form):
 class TrainingForm(forms.Form):
     person = PersonChoiceField(label=_("Cán bộ được tập huấn"), queryset=None)
     topic = forms.ChoiceField(label=_("Nội dung tập huấn"), choices=TrainingTopic.choices)
-    trained_on = forms.DateField(label=_("Ngày tập huấn"), widget=DATE)
+    trained_on = VnDateField(label=_("Ngày tập huấn"))
     provider = forms.CharField(
         label=_("Đơn vị tổ chức, địa điểm"),
         max_length=200,

@@ -14,9 +14,16 @@ from ungcuu.org.models import Center
 
 # --- policy ---------------------------------------------------------------------------
 
+# UngCuu's own defaults, not the plans': 000 1.2.3 asks for a software check "đầu ngày"
+# and reminders to change passwords "định kỳ", with no hour and no number of days.
+UNGCUU_DEFAULT = _("mặc định của UngCuu, phương án không quy định")
+DEFAULT_CHECK_DEADLINE = time(9, 0)
+DEFAULT_PASSWORD_DAYS = 90
+
 
 class ReadinessPolicy(models.Model):
-    """Per-center settings for the check and the reminders (defaults from seed 000)."""
+    """Per-center settings for the check and the reminders. The plans name the duties
+    (000 1.2.3) but no hour or period: the defaults are UngCuu's own."""
 
     center = models.OneToOneField(
         Center,
@@ -26,12 +33,12 @@ class ReadinessPolicy(models.Model):
     )
     check_deadline = models.TimeField(
         _("hạn kiểm tra đầu ngày"),
-        default=time(9, 0),
+        default=DEFAULT_CHECK_DEADLINE,
         help_text=_("Sau giờ này, lãnh đạo thấy Trung tâm chưa kiểm tra."),
     )
     password_days = models.PositiveSmallIntegerField(
         _("nhắc đổi mật khẩu sau mỗi (ngày)"),
-        default=90,
+        default=DEFAULT_PASSWORD_DAYS,
         help_text=_("Định kỳ nhắc cán bộ cập nhật mật khẩu an toàn. 0 = tắt."),
     )
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("readiness/check/items/", views.check_items, name="check_items"),
     path("readiness/supplies/", views.supplies, name="supplies"),
     path("readiness/supplies/new/", views.supply_new, name="supply_new"),
+    path("readiness/supplies/usage.xlsx", views.supply_usage_export, name="supply_usage_xlsx"),
     path("readiness/supplies/<id:pk>/", views.supply, name="supply"),
     path("readiness/supplies/<id:pk>/edit/", views.supply_edit, name="supply_edit"),
     path("readiness/equipment/", views.equipment, name="equipment"),

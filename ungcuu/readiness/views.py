@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,13 +32,15 @@ from ungcuu.readiness.forms import (
     TrainingForm,
 )
 from ungcuu.readiness.models import (
+    DEFAULT_CHECK_DEADLINE,
+    UNGCUU_DEFAULT,
     CheckItem,
     DrillStatus,
     MovementKind,
     SupplyItem,
     TrainingTopic,
 )
-from ungcuu.readiness.services.certificates import MAX_FILE
+from ungcuu.readiness.services.certificates import MAX_FILE, WARN_DAYS
 
 
 def _center(request) -> Center:
@@ -54,6 +56,7 @@ def _base(request, center: Center, **extra) -> dict:
         "centers": centers if len(centers) > 1 else [],
         "keeper": services.is_keeper(request.user),
         "today": timezone.localdate(),
+        "ungcuu_default": UNGCUU_DEFAULT,
     }
     context.update(extra)
     return context
@@ -114,6 +117,7 @@ def check(request):
             messages.success(request, _("Đã lưu kết quả kiểm tra đầu ngày."))
             return redirect(f"{reverse('readiness:check')}?center={center.code}")
     items = services.checklist(center)
+    deadline = services.policy_for(center).check_deadline
     done = services.today_check(center, timezone.localdate())
     results = {r.item_id: r.ok for r in done.results.all()} if done else {}
     return render(
@@ -127,6 +131,8 @@ def check(request):
             error=error,
             missed=services.check_missed(center),
             client_uuid=uuid.uuid4(),
+            deadline=deadline,
+            deadline_is_default=deadline == DEFAULT_CHECK_DEADLINE,
         ),
         status=status,
     )
@@ -201,7 +207,49 @@ def check_history(request):
 def supplies(request):
     center = _center(request)
     items = selectors.supplies_for(request.user).filter(center=center)
-    return render(request, "readiness/supplies.html", _base(request, center, items=items))
+    extra, status = {}, 200
+    if services.may_report_usage(request.user):
+        # 003 II.1a, R40: the usage report kept for the accounting office.
+        year, period = request.GET.get("year", ""), request.GET.get("period", "")
+        try:
+            chosen = services.usage_period(year, period)
+        except ServiceError as exc:
+            chosen, status = services.usage_period(), 400
+            extra["usage_error"] = exc.message
+        extra.update(
+            usage_period=chosen,
+            usage_rows=services.supply_usage(center, chosen),
+            usage_choices=services.period_choices(),
+            usage_year=str(year)[:10] if status == 400 else chosen.year,
+        )
+    return render(
+        request,
+        "readiness/supplies.html",
+        _base(request, center, items=items, **extra),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def supply_usage_export(request):
+    """The usage report as a workbook for the accounting office (003 II.1a, R40)."""
+    if not services.may_report_usage(request.user):
+        raise Http404
+    center = _center(request)
+    try:
+        period = services.usage_period(request.GET.get("year", ""), request.GET.get("period", ""))
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    content = services.supply_usage_xlsx(center, period, services.supply_usage(center, period))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="vat-tu-{center.code}-{period.year}-{period.code}.xlsx"'
+    )
+    return response
 
 
 def _initial(item, fields) -> dict:
@@ -440,7 +488,13 @@ def certificates(request):
     return render(
         request,
         "readiness/certificates.html",
-        _base(request, center, rows=rows, steps=services.RENEWAL_STEPS),
+        _base(
+            request,
+            center,
+            rows=rows,
+            steps=services.RENEWAL_STEPS,
+            warn_days=", ".join(str(d) for d in WARN_DAYS),
+        ),
     )
 
 
@@ -599,6 +653,10 @@ def drill(request, pk: int):
             if item.started_at
             else [],
             statuses=DrillStatus,
+            # The report form asks a complex incident for a description (004 B2): the
+            # drill's own scenario is it.
+            drill_description=_("Diễn tập tình huống: %(scenario)s")
+            % {"scenario": item.scenario.name},
         ),
         status=status,
     )

@@ -68,6 +68,40 @@ def _person(user: User | None) -> str:
     return " – ".join(p for p in parts if p)
 
 
+def _participants(center, people: list[User], escalated: list) -> tuple[list[str], list]:
+    """The lines of "Thành phần tham dự": the center's own people under the center, then
+    each outside party (a vendor's technician, the province's working group) with its
+    people under its own name, never as members of the center. Also returns the outside
+    organisations, which sign the minutes as parties."""
+    own = [p for p in people if p.center_id == center.pk]
+    lines = [f"- Ông/Bà {_person(p)}, {center.name};" for p in own]
+    orgs = list(escalated)
+    by_org: dict[int, list[User]] = {}
+    others: list[tuple[str, User]] = []
+    for person in people:
+        if person.center_id == center.pk:
+            continue
+        if person.organisation_id:
+            by_org.setdefault(person.organisation_id, []).append(person)
+            if all(o.pk != person.organisation_id for o in orgs):
+                orgs.append(person.organisation)
+        elif person.center_id:
+            others.append((person.center.name, person))
+        elif person.province_id:
+            others.append((f"{person.get_role_display()} – {person.province.name}", person))
+        else:
+            others.append((person.get_role_display(), person))
+    for org in orgs:
+        members = by_org.get(org.pk, [])
+        if not members:
+            lines.append(f"- Đại diện {org.name};")
+        for person in members:
+            lines.append(f"- Ông/Bà {_person(person)}, {org.name};")
+    for body, person in others:
+        lines.append(f"- Ông/Bà {_person(person)}, {body};")
+    return lines, orgs
+
+
 def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
     """Minutes filled from the incident and its timeline, for the person to edit."""
     now = now or timezone.now()
@@ -86,9 +120,7 @@ def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
     )
     if leader not in people:
         people.insert(0, leader)
-    orgs = list(incident.escalated_to.order_by("name"))
-    participants = [f"- Ông/Bà {_person(p)}, {center.name};" for p in people]
-    participants += [f"- Đại diện {org.name};" for org in orgs]
+    participants, orgs = _participants(center, people, list(incident.escalated_to.order_by("name")))
 
     actions = []
     for event in events:

@@ -31,6 +31,13 @@ from ungcuu.readiness.services.reminders import (
     reminders_send,
 )
 from ungcuu.readiness.services.supplies import stock_move, supplies_for_incident, supply_save
+from ungcuu.readiness.services.supply_report import (
+    may_report_usage,
+    period_choices,
+    supply_usage,
+    supply_usage_xlsx,
+    usage_period,
+)
 from ungcuu.readiness.services.training import (
     guide_topic,
     may_record_training,
@@ -68,6 +75,11 @@ __all__ = [
     "stock_move",
     "supplies_for_incident",
     "supply_save",
+    "supply_usage",
+    "supply_usage_xlsx",
+    "usage_period",
+    "may_report_usage",
+    "period_choices",
     "today_check",
     "trained_on_duty",
     "training_record",

@@ -13,6 +13,7 @@ from ungcuu.org.scope import require_own, require_same_center
 from ungcuu.readiness.models import Certificate, CertProvider, CertStatus
 from ungcuu.readiness.services.common import day, is_keeper, require, require_center, text
 
+# UngCuu's own default: the plans ask to renew "trước khi hết hạn" with no number of days.
 WARN_DAYS = (30, 7, 1)
 MAX_FILE = 64 * 1024
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from ungcuu.core.site import absolute
 from ungcuu.notify import services as notify
 from ungcuu.org.models import Center, Role, User
 from ungcuu.readiness.models import (
@@ -218,7 +218,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
 
 def _send(reminder: Reminder) -> int:
     count = 0
-    url = settings.BASE_URL + reminder.url if reminder.url else ""
+    url = absolute(reminder.url) if reminder.url else ""
     body = f"{reminder.body}\n{url}" if url else reminder.body
     for person in reminder.people:
         _, created = notify.remind(

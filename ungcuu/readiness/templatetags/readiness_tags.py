@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import time
 
 from django import template
 from django.utils import timezone
 
 from ungcuu.readiness import selectors, services
-from ungcuu.readiness.models import DailyCheck, ReadinessPolicy
+from ungcuu.readiness.models import DEFAULT_CHECK_DEADLINE, DailyCheck, ReadinessPolicy
 
 register = template.Library()
 
@@ -31,7 +30,9 @@ def _missed_centers(user, now) -> list:
         )
     )
     return [
-        c for c in centers if c.pk not in done and local.time() >= deadlines.get(c.pk, time(9, 0))
+        c
+        for c in centers
+        if c.pk not in done and local.time() >= deadlines.get(c.pk, DEFAULT_CHECK_DEADLINE)
     ]
 
 
@@ -67,19 +68,40 @@ def readiness_panel(context):
     return data
 
 
+# Which devices an incident of each type is about (catalog code → equipment kinds).
+EQUIPMENT_KINDS_OF_TYPE = {
+    "printer-paper": ("printer",),
+    "printer-ink": ("printer",),
+    "internet": ("line", "router"),
+    "power": ("generator", "ups"),
+    "qms": ("qms",),
+    "slow-system": ("pc", "line"),
+}
+
+
 @register.inclusion_tag("readiness/_incident.html", takes_context=True)
 def readiness_incident(context, incident):
     request = context["request"]
     user = request.user
     linked = [link.equipment for link in incident.equipment_links.select_related("equipment")]
+    equipment = list(
+        selectors.equipment_for(user)
+        .filter(center=incident.center_id)
+        .exclude(pk__in=[e.pk for e in linked])
+    )
+    # The devices of the incident's kind first; one of them alone is chosen already,
+    # otherwise nothing is: one tap must not record the generator for a printer.
+    kinds = EQUIPMENT_KINDS_OF_TYPE.get(incident.incident_type.code, ())
+    matching = [e for e in equipment if e.kind in kinds]
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "incident": incident,
         "linked": linked,
-        "equipment": selectors.equipment_for(user)
-        .filter(center=incident.center_id)
-        .exclude(pk__in=[e.pk for e in linked]),
+        "equipment": equipment,
+        "matching": matching,
+        "others": [e for e in equipment if e.kind not in kinds],
+        "preselected": matching[0].pk if len(matching) == 1 else None,
         # A drill uses no real stock: no form to record supplies on a drill incident.
         "supplies": services.supplies_for_incident(incident)
         if services.is_checker(user) and not incident.is_drill
