@@ -630,6 +630,10 @@ INCIDENT_COLUMNS = (
     "steps_done",
     "search_text",
     "updated_at",
+    "client_digest",
+    "is_drill",
+    "playbook",
+    "source",
 )
 EVENT_COLUMNS = ("uuid", "incident_id", "kind", "actor_id", "at", "recorded_at", "payload")
 
@@ -753,7 +757,7 @@ def _ceiling_client(db: Database, fx: Fixture, gate: dict, out: LoadResult, lock
                     insert_incident,
                     (cu, number, fx.center_id, fx.type_id, fx.tier, "reported", DESCRIPTION,
                      "partial", 0, stamp, stamp, fx.user_id, "", "", 0, 0, steps, search_text,
-                     stamp),
+                     stamp, "", False, steps, "person"),
                 )  # fmt: skip
                 (incident_id,) = cur.fetchone()
                 cur.execute(

@@ -124,6 +124,8 @@ def summary_rows(stats: Stats) -> list[list]:
     drills = stats.drills or {}
     return [
         ["Tổng số sự cố", stats.total],
+        ["Sự cố diện rộng (nhiều Trung tâm cùng gặp, tính là một)", len(stats.major_incidents)],
+        ["Số sự cố khi tính mỗi sự cố diện rộng là một", stats.outages],
         ["Sự cố đơn giản", stats.by_tier.get("simple", 0)],
         ["Sự cố phức tạp", stats.by_tier.get("complex", 0)],
         ["Chưa khôi phục", stats.not_restored],
@@ -266,7 +268,31 @@ def quarterly_docx(
         f"và khắc phục trong vòng {duration_text(stats.mttr.median)}.",
         indent=True,
     )
+    if stats.major_incidents:
+        listed = "; ".join(
+            f"{m.number} ({m.type}, {m.centers} Trung tâm, từ {m.started_at})"
+            for m in stats.major_incidents[:DOCX_ROWS]
+        )
+        layout.text(
+            doc,
+            f"Trong đó có {len(stats.major_incidents)} sự cố diện rộng (nhiều Trung tâm cùng "
+            f"gặp, tính là một): {listed}. Tính mỗi sự cố diện rộng là một, trong kỳ có "
+            f"{stats.outages} sự cố; thời gian gián đoạn vẫn tính riêng cho từng Trung tâm.",
+            indent=True,
+        )
     layout.grid(doc, ["Chỉ tiêu", "Số liệu"], summary_rows(stats), widths=[11, 5])
+    measured = [row for row in stats.availability if row["percent"] is not None]
+    if measured:
+        layout.text(doc, "Mức sẵn sàng của các dịch vụ được giám sát tự động:", indent=True)
+        layout.grid(
+            doc,
+            ["Trung tâm", "Dịch vụ", "Số lần kiểm tra", "Sẵn sàng (%)"],
+            [
+                [row["center"], row["service"], row["checks"], row["percent"]]
+                for row in measured[:DOCX_ROWS]
+            ],
+            widths=[4, 6, 3, 3],
+        )
     progress(10, "Bảng theo loại sự cố")
     layout.rich(doc, [("II. SỰ CỐ THEO LOẠI", True)], indent=False)
     layout.grid(doc, TYPE_HEADER, type_rows(stats), widths=[6, 2.5, 2, 2.5, 3])

@@ -137,6 +137,19 @@ class EquipmentRecurrence:
 
 
 @dataclass
+class MajorRow:
+    """A major incident of the period: one shared outage, counted once (issue 12)."""
+
+    number: str
+    type: str
+    scope: str  # province / national
+    centers: int  # the scope's centers it hit
+    incidents: int  # the scope's incidents folded into it
+    started_at: str
+    resolved_at: str | None
+
+
+@dataclass
 class Stats:
     scope: str
     scope_code: str
@@ -165,6 +178,12 @@ class Stats:
     paper_intake: dict | None = None
     drills: dict | None = None
     thresholds: dict = field(default_factory=dict)
+    # Shared outages: each counted once; ``outages`` is the total with each major incident
+    # as one (every center's downtime still counts in downtime_minutes and by_center).
+    major_incidents: list[MajorRow] = field(default_factory=list)
+    outages: int = 0
+    # Availability per monitored service (issue 12): one row per probe of the scope.
+    availability: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -321,6 +340,8 @@ def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Sta
     stats.mtta = durations(acks)
     stats.mttr = durations(restores)
     stats.escalations = escalations(scope, period)
+    major_figures(stats, scope, period, zone)
+    availability_figures(stats, scope, period)
 
     long_text = f"kéo dài trên {_hours(long_outage)}"
     for item in flagged_long.values():
@@ -608,3 +629,59 @@ def proposals(stats: Stats) -> list[str]:
     if not out:
         out.append("Các sự cố được nhận tin và khắc phục kịp thời; tiếp tục duy trì.")
     return out
+
+
+def major_figures(stats: Stats, scope: Scope, period: Period, zone) -> None:
+    """The major incidents the scope's incidents of the period were folded into, and the
+    number of distinct outages with each major incident counted once."""
+    from django.db.models import Count
+
+    from ungcuu.incidents.models import MajorIncident
+
+    folded = (
+        incidents_in(scope, period)
+        .filter(major_incident__isnull=False)
+        .values("major_incident")
+        .annotate(incidents=Count("pk"), centers=Count("center", distinct=True))
+    )
+    counts = {row["major_incident"]: row for row in folded}
+    majors = MajorIncident.objects.filter(pk__in=counts).select_related("incident_type")
+    for major in majors.order_by("started_at", "pk"):
+        row = counts[major.pk]
+        stats.major_incidents.append(
+            MajorRow(
+                number=major.number,
+                type=major.incident_type.name,
+                scope=major.scope,
+                centers=row["centers"],
+                incidents=row["incidents"],
+                started_at=_local(major.started_at.timestamp(), zone),
+                resolved_at=_local(major.resolved_at.timestamp(), zone)
+                if major.resolved_at
+                else None,
+            )
+        )
+    folded_total = sum(row["incidents"] for row in counts.values())
+    stats.outages = stats.total - folded_total + len(counts)
+
+
+def availability_figures(stats: Stats, scope: Scope, period: Period) -> None:
+    """Each probe's share of successful checks in the period (the monitor app)."""
+    from ungcuu.monitor.selectors import availability
+    from ungcuu.org.models import Center
+
+    if scope.center:
+        centers = Center.objects.filter(pk=scope.center.pk)
+    else:
+        centers = Center.objects.filter(province_id=scope.province.pk)
+    names = dict(centers.values_list("pk", "ward_name"))
+    for row in availability(list(names), period.start, period.end):
+        checks = row.up + row.down
+        stats.availability.append(
+            {
+                "center": names.get(row.center_id, row.center),
+                "service": row.name,
+                "checks": checks,
+                "percent": round(100 * row.up / checks, 2) if checks else None,
+            }
+        )

@@ -36,11 +36,13 @@ from ungcuu.incidents.services.common import (
     _text,
     _uuid,
 )
+from ungcuu.incidents.services.major import correlate
 from ungcuu.incidents.uploads import check_uploads
 from ungcuu.notify import services as notify
 from ungcuu.org.models import Center, User
 from ungcuu.org.scope import require_center
 from ungcuu.org.system import is_system, system_user
+from ungcuu.reports import upward
 
 # Machine-opened incidents get a client_uuid derived from their key, so the same outage
 # seen twice (a probe's retry, two workers) is one incident.
@@ -120,7 +122,9 @@ def incident_report(
             incident.save(force_insert=True)
             event.incident = incident
             event.save(force_insert=True)
+            correlate(incident, now=now)  # a shared outage: one major incident (issue 12)
             notify.report_queued(incident)
+            upward.upward_on_report(incident)  # a repeated fault goes upward (R23)
             for upload, content_type, ext in checked_files:
                 _store_attachment(actor, incident, upload, content_type, ext, now)
     except IntegrityError:

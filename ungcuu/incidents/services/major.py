@@ -1,0 +1,324 @@
+"""Major incidents: one outage shared by many centers, detected from the reports themselves.
+
+When the same type is reported (by a person or a probe) at K or more centers of one
+province within T minutes, the province's major incident opens with those centers'
+incidents as its children, and every later matching report joins it while it is open. A
+type that is a national system (the population database, VNeID) open in two provinces or
+more also makes one national major incident above the provinces' ones. Defaults are
+UngCuu's own (3 centers, 15 minutes): the plans have no such rule; a province sets its own
+per type (CorrelationRule).
+
+Resolving a major incident marks its open children restored; each keeps its own times
+and can be reopened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ungcuu.core.errors import ServiceError
+from ungcuu.incidents.models import (
+    OPEN_STATUSES,
+    CorrelationRule,
+    Incident,
+    MajorIncident,
+    MajorScope,
+    MajorStatus,
+)
+from ungcuu.org.models import Role, User
+from ungcuu.org.scope import sees_everything
+
+DEFAULT_CENTERS = 3
+DEFAULT_MINUTES = 15
+# Types whose failing system is national: the same failure in several provinces is one.
+NATIONAL_TYPES = frozenset({"national-db"})
+NATIONAL_PROVINCES = 2  # open province major incidents that make a national one
+
+
+@dataclass(frozen=True)
+class Rule:
+    centers: int
+    minutes: int
+    enabled: bool
+
+
+def rule_for(province_id: int | None, type_id: int) -> Rule:
+    """The most specific rule: the province's for the type, the province's for every
+    type, the national one for the type, the national default, else UngCuu's own."""
+    rows = CorrelationRule.objects.filter(
+        Q(province_id=province_id) | Q(province__isnull=True),
+        Q(incident_type_id=type_id) | Q(incident_type__isnull=True),
+    )
+    ranked = sorted(
+        rows,
+        key=lambda r: (r.province_id is None, r.incident_type_id is None),
+    )
+    if ranked:
+        best = ranked[0]
+        return Rule(best.centers, best.minutes, best.enabled)
+    return Rule(DEFAULT_CENTERS, DEFAULT_MINUTES, True)
+
+
+def _candidates(incident: Incident, rule: Rule, now: datetime):
+    """Open incidents of the same type in the same province reported within the window."""
+    since = now - timedelta(minutes=rule.minutes)
+    return Incident.objects.filter(
+        incident_type_id=incident.incident_type_id,
+        center__province_id=incident.center.province_id,
+        status__in=OPEN_STATUSES,
+        is_drill=False,
+        reported_at__gte=since,
+    )
+
+
+def _number(major: MajorIncident) -> str:
+    where = f"{major.province.code:02d}" if major.province_id else "QG"
+    return f"DR-{where}-{timezone.localtime(major.opened_at).year}-{major.pk:04d}"
+
+
+def _create(**fields) -> MajorIncident:
+    """A new open major incident, or None when another worker opened it first."""
+    try:
+        with transaction.atomic():
+            major = MajorIncident.objects.create(number=f"tmp-{uuid.uuid4()}", **fields)
+            major.number = _number(major)
+            major.save(update_fields=["number"])
+            return major
+    except IntegrityError:
+        return None
+
+
+def _open_major(incident_type_id: int, province_id: int | None) -> MajorIncident | None:
+    scope = (
+        Q(scope=MajorScope.PROVINCE, province_id=province_id)
+        if province_id
+        else Q(scope=MajorScope.NATIONAL)
+    )
+    return (
+        MajorIncident.objects.select_for_update()
+        .filter(scope, incident_type_id=incident_type_id, status=MajorStatus.OPEN)
+        .first()
+    )
+
+
+@transaction.atomic
+def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncident | None:
+    """Fold ``incident`` into its province's open major incident of the type, or open one
+    when the rule's K centers are reached. Returns the major incident it belongs to (None
+    when it stands alone). Called in the report's own transaction, so the first messages
+    already know; safe to call twice and from two workers at once."""
+    now = now or timezone.now()
+    if incident.major_incident_id:
+        return incident.major_incident
+    if incident.is_drill or incident.status not in OPEN_STATUSES:
+        return None
+    province_id = incident.center.province_id
+    rule = rule_for(province_id, incident.incident_type_id)
+    if not rule.enabled:
+        return None
+    for _attempt in range(3):
+        major = _open_major(incident.incident_type_id, province_id)
+        if major is not None:
+            Incident.objects.filter(pk=incident.pk, major_incident__isnull=True).update(
+                major_incident=major
+            )
+            incident.major_incident = major
+            return major
+        members = list(
+            _candidates(incident, rule, now)
+            .filter(major_incident__isnull=True)
+            .values_list("pk", "center_id", "started_at")
+        )
+        if incident.pk not in {pk for pk, _c, _s in members}:
+            members.append((incident.pk, incident.center_id, incident.started_at))
+        if len({center for _pk, center, _s in members}) < rule.centers:
+            return None
+        major = _create(
+            incident_type_id=incident.incident_type_id,
+            scope=MajorScope.PROVINCE,
+            province_id=province_id,
+            started_at=min(started for _pk, _c, started in members),
+            opened_at=now,
+        )
+        if major is None:
+            continue  # another worker opened it: join that one
+        Incident.objects.filter(
+            pk__in=[pk for pk, _c, _s in members], major_incident__isnull=True
+        ).update(major_incident=major)
+        incident.major_incident = major
+        if incident.incident_type.code in NATIONAL_TYPES:
+            _national(major, now)
+        return major
+    return None
+
+
+def _national(province_major: MajorIncident, now: datetime) -> MajorIncident | None:
+    """Put a national system's province major incident under the national one, opening
+    it when two provinces or more are down at once."""
+    national = _open_major(province_major.incident_type_id, None)
+    if national is None:
+        siblings = MajorIncident.objects.filter(
+            scope=MajorScope.PROVINCE,
+            incident_type_id=province_major.incident_type_id,
+            status=MajorStatus.OPEN,
+        )
+        if siblings.count() < NATIONAL_PROVINCES:
+            return None
+        national = _create(
+            incident_type_id=province_major.incident_type_id,
+            scope=MajorScope.NATIONAL,
+            province_id=None,
+            started_at=min(m.started_at for m in siblings),
+            opened_at=now,
+        ) or _open_major(province_major.incident_type_id, None)
+        if national is None:
+            return None
+        siblings.filter(parent__isnull=True).update(parent=national)
+    else:
+        MajorIncident.objects.filter(pk=province_major.pk).update(parent=national)
+    return national
+
+
+def recent_elsewhere(incident_type, center, *, now: datetime | None = None) -> int:
+    """How many other centers of the province reported this type in the rule's window:
+    the report form says it after the type is picked."""
+    now = now or timezone.now()
+    rule = rule_for(center.province_id, incident_type.pk)
+    since = now - timedelta(minutes=rule.minutes)
+    return (
+        Incident.objects.filter(
+            incident_type=incident_type,
+            center__province_id=center.province_id,
+            status__in=OPEN_STATUSES,
+            is_drill=False,
+            reported_at__gte=since,
+        )
+        .exclude(center=center)
+        .values("center")
+        .distinct()
+        .count()
+    )
+
+
+def recent_by_type(center, *, now: datetime | None = None) -> dict[int, tuple[int, int]]:
+    """For each type, how many other centers of the province reported it within its rule's
+    window, and that window in minutes: the report form shows it beside each type. Two
+    queries, whatever the number of types."""
+    now = now or timezone.now()
+    rules = list(
+        CorrelationRule.objects.filter(Q(province_id=center.province_id) | Q(province__isnull=True))
+    )
+
+    def window(type_id: int) -> int:
+        ranked = sorted(
+            (r for r in rules if r.incident_type_id in (None, type_id)),
+            key=lambda r: (r.province_id is None, r.incident_type_id is None),
+        )
+        return ranked[0].minutes if ranked else DEFAULT_MINUTES
+
+    longest = max([DEFAULT_MINUTES, *(r.minutes for r in rules)])
+    rows = (
+        Incident.objects.filter(
+            center__province_id=center.province_id,
+            status__in=OPEN_STATUSES,
+            is_drill=False,
+            reported_at__gte=now - timedelta(minutes=longest),
+        )
+        .exclude(center=center)
+        .values_list("incident_type_id", "center_id", "reported_at")
+    )
+    centers: dict[int, set[int]] = {}
+    for type_id, center_id, reported_at in rows:
+        if reported_at >= now - timedelta(minutes=window(type_id)):
+            centers.setdefault(type_id, set()).add(center_id)
+    return {type_id: (len(found), window(type_id)) for type_id, found in centers.items()}
+
+
+# --- reading and resolving -----------------------------------------------------------
+
+
+def majors_for(user: User):
+    """The major incidents ``user`` may see: every one for an administrator; a province
+    user its province's and the national ones; a center's people those their center is
+    part of; a vendor those of its organisation's province and the national ones."""
+    qs = MajorIncident.objects.select_related("incident_type", "province")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if sees_everything(user):
+        return qs
+    if user.role == Role.PROVINCE and user.province_id:
+        return qs.filter(Q(province_id=user.province_id) | Q(scope=MajorScope.NATIONAL))
+    if user.role == Role.VENDOR and user.organisation_id:
+        province_id = user.organisation.province_id
+        national = Q(scope=MajorScope.NATIONAL)
+        return (
+            qs.filter(national | Q(province_id=province_id)) if province_id else qs.filter(national)
+        )
+    if user.center_id:
+        mine = Incident.objects.filter(center_id=user.center_id, major_incident__isnull=False)
+        ids = set(mine.values_list("major_incident", flat=True))
+        parents = set(
+            MajorIncident.objects.filter(pk__in=ids, parent__isnull=False).values_list(
+                "parent", flat=True
+            )
+        )
+        return qs.filter(pk__in=ids | parents)
+    return qs.none()
+
+
+def may_resolve_major(user: User, major: MajorIncident) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if sees_everything(user):
+        return True
+    return (
+        user.role == Role.PROVINCE
+        and major.scope == MajorScope.PROVINCE
+        and major.province_id == user.province_id
+    )
+
+
+def major_children(major: MajorIncident):
+    """The centers' incidents of a major incident (a national one: of its provinces')."""
+    if major.scope == MajorScope.NATIONAL:
+        return Incident.objects.filter(major_incident__parent=major)
+    return Incident.objects.filter(major_incident=major)
+
+
+def major_resolve(*, actor: User, major: MajorIncident, note: str = "", now=None) -> int:
+    """Close the major incident and mark its open children restored (each keeps its own
+    times, and its center can reopen it). Returns how many children were marked."""
+    from ungcuu.incidents.services.timeline import incident_restore_by_major
+
+    if not may_resolve_major(actor, major):
+        raise ServiceError("Bạn không được xác nhận khắc phục sự cố diện rộng này.", status=403)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = MajorIncident.objects.select_for_update().get(pk=major.pk)
+        if locked.status != MajorStatus.OPEN:
+            return 0
+        locked.status = MajorStatus.RESOLVED
+        locked.resolved_at = now
+        locked.resolved_by = actor
+        locked.note = note[:4000]
+        locked.save(update_fields=["status", "resolved_at", "resolved_by", "note"])
+        majors = [locked]
+        if locked.scope == MajorScope.NATIONAL:
+            provinces = list(locked.provinces.filter(status=MajorStatus.OPEN))
+            MajorIncident.objects.filter(pk__in=[m.pk for m in provinces]).update(
+                status=MajorStatus.RESOLVED, resolved_at=now, resolved_by=actor
+            )
+            majors += provinces
+    marked = 0
+    children = Incident.objects.filter(
+        major_incident__in=majors, status__in=OPEN_STATUSES
+    ).select_related("center", "incident_type")
+    for child in children:
+        marked += incident_restore_by_major(actor=actor, incident=child, major=locked, now=now)
+    return marked
