@@ -14,6 +14,9 @@ from ungcuu.org.services import center_create
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    # The public address: none stored, none from the environment (tests set their own).
+    settings.SITE_FILE = tmp_path / "site.json"
+    settings.BASE_URL = ""
     settings.PASSWORD_HASHERS = ["ungcuu.core.testing.FastArgon2PasswordHasher"]
     catalog_cache.clear()  # each test's database has its own catalog rows
     # A cache of its own (counters such as the wrong-token throttle start at zero), never

@@ -30,6 +30,8 @@ PYTHON = BIN / ("python.exe" if WINDOWS else "python")
 CONSTRAINTS = ROOT / "constraints.txt"
 STAMP = VENV / ".ungcuu-installed"
 CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_TOOLS = ROOT / "tests" / "browser"  # package.json + package-lock.json: axe-core
+AXE = BROWSER_TOOLS / "node_modules" / "axe-core" / "axe.min.js"
 PG_URL_DEFAULT = "postgres://postgres@127.0.0.1:5432/ungcuu"
 
 
@@ -129,10 +131,38 @@ def _ensure_chromium() -> bool:
     return CHROMIUM.exists()
 
 
+def _ensure_axe() -> bool:
+    """axe-core (npm, pinned in tests/browser/package-lock.json) checks every page's
+    accessibility in the browser tests; installed beside them, never served by the app."""
+    if AXE.exists():
+        return True
+    if not shutil.which("npm") and not WINDOWS and shutil.which("apt-get") and os.geteuid() == 0:
+        say("Cài npm của Debian cho kiểm tra trợ năng (axe-core)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "npm"],
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+    npm = shutil.which("npm")
+    if npm is None:
+        return False
+    say("Cài axe-core (phiên bản khóa trong tests/browser/package-lock.json)")
+    subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+        cwd=BROWSER_TOOLS,
+        check=False,
+    )
+    return AXE.exists()
+
+
 def test() -> None:
     sqlite_only = "--sqlite-only" in sys.argv
     install("test")
     browser = _ensure_chromium()
+    if browser and not _ensure_axe():
+        say("Không cài được axe-core (npm): thiếu kiểm tra trợ năng trong kiểm thử trình duyệt")
     say("Kiểm tra định dạng và lint (ruff)")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "ruff", "check", ".")

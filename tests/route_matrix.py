@@ -32,6 +32,7 @@ PUBLIC = frozenset(
         "admin:login",
         "admin:logout",
         "healthz",
+        "favicon",  # /favicon.ico: the app's icon
         "pwa_sw",  # the service worker
         "pwa_manifest",
         "pwa_offline",  # the offline fallback page
@@ -40,6 +41,8 @@ PUBLIC = frozenset(
         "continuity:status",  # a dossier's public status: the token is the credential
         "continuity:board",  # the waiting-room screen: nothing personal
         "continuity:board_state",
+        "first_sign_in",  # a new person's first sign-in link: the token is the credential
+        "incidents:province_status",  # a province's service states: no people, no texts
     }
 )
 
@@ -152,6 +155,10 @@ class Victim:
     event: Any
     people: list
     organisation: Any  # the organisation the victim's incident was escalated to
+    guide_media: Any = None  # the center's illustration on the guide
+    sample: Any = None  # the center's sample form to print
+    major: Any = None  # the major incident the victim's open incident belongs to
+    probe: Any = None  # the center's probe (monitor)
     markers: list[str] = field(default_factory=list)
 
     def by_model(self, model) -> Any:
@@ -169,6 +176,9 @@ class Victim:
             self.check_item,
             self.job,
             self.event,
+            self.guide_media,
+            self.sample,
+            self.probe,
             *self.people,
         ):
             if isinstance(obj, model):
@@ -187,6 +197,7 @@ PK_SEGMENTS = {
     "equipment": "equipment",
     "certificates": "certificate",
     "drills": "drill",
+    "probes": "probe",
 }
 
 
@@ -216,7 +227,12 @@ def param_values(route: Route, name: str, victim: Victim) -> list:
         "intake_id": lambda: [victim.intake.pk],
         "item_id": lambda: [victim.supply.pk],
         "job_uuid": lambda: [victim.job.uuid],
+        "media_uuid": lambda: [victim.guide_media.uuid],
+        "sample_uuid": lambda: [victim.sample.uuid],
         "slug": lambda: [victim.guide.slug],
+        "major_id": lambda: [victim.major.pk],
+        "probe_id": lambda: [victim.probe.pk],
+        "province_code": lambda: [victim.center.province.code],
         "code": lambda: [victim.center.code],
         "type_code": lambda: ["printer-paper"],
         "pk": lambda: _pk_objects(route, victim),

@@ -36,10 +36,12 @@ from ungcuu.api.api import api
 from ungcuu.api.tests.helpers import png_upload
 from ungcuu.catalog.models import IncidentType
 from ungcuu.continuity import services as continuity
+from ungcuu.continuity.sample_forms import sample_form_add
 from ungcuu.core.testing import make_user
 from ungcuu.incidents import services as incidents
+from ungcuu.incidents.models import Incident, MajorIncident
 from ungcuu.knowledge.models import Guide
-from ungcuu.knowledge.services import guide_note_save
+from ungcuu.knowledge.services import guide_media_add, guide_note_save
 from ungcuu.notify.services import policy_update
 from ungcuu.org.models import CENTER_ROLES, Organisation, OrganisationKind, Role
 from ungcuu.org.services import center_create, duty_set, token_issue
@@ -65,6 +67,10 @@ MARKERS = {
     "minutes": "Fyrnacle",
     "board": "Tromblex",
     "resolution": "Gaxwold",
+    "guide_media": "Brindlequ",
+    "sample": "Quenthorp",
+    "major": "Zelvashk",
+    "probe": "Pravndel",
 }
 
 
@@ -179,6 +185,12 @@ def _center_objects(center, login: str, words: dict, vnpt, citizen_id: str) -> V
     check = readiness.check_record(actor=staff, center=center, ok_items=[], all_ok=True)
     guide = Guide.objects.order_by("slug").first()
     guide_note_save(actor=leader, guide=guide, text=f"Gọi anh {words['guide_note']} 0912")
+    media = guide_media_add(
+        actor=it, guide=guide, upload=png_upload(), caption=f"Ảnh {words['guide_media']}"
+    )
+    sample = sample_form_add(
+        actor=director, title=f"Tờ khai {words['sample']}", upload=png_upload()
+    )
     job = reports.report_job_create(actor=director, params={"center": center.code}, format="xlsx")
     duty_set(actor=leader, center=center, day=timezone.localdate(), people=[responder])
     policy_update(
@@ -191,6 +203,26 @@ def _center_objects(center, login: str, words: dict, vnpt, citizen_id: str) -> V
     board.post("/board/", {"message": f"Xin lỗi quý khách {words['board']}"})
     open_incident.refresh_from_db()
     resolved.refresh_from_db()
+    major = MajorIncident.objects.create(
+        number=f"DR-{words['major']}",
+        incident_type=open_incident.incident_type,
+        scope="province",
+        province=center.province,
+        status="resolved",  # the two centers of one province may not share an open one
+        started_at=open_incident.started_at,
+        opened_at=open_incident.reported_at,
+    )
+    Incident.objects.filter(pk=open_incident.pk).update(major_incident=major)
+    from ungcuu.monitor.services import probe_save
+
+    probe = probe_save(
+        actor=it,
+        center=center,
+        name=f"Dịch vụ {words['probe']}",
+        kind="http",
+        target="http://192.0.2.1/",
+        incident_type=internet,
+    )
     return Victim(
         center=center,
         incidents=[open_incident, resolved],
@@ -208,7 +240,12 @@ def _center_objects(center, login: str, words: dict, vnpt, citizen_id: str) -> V
         event=event,
         people=[staff, it, responder, leader, director],
         organisation=vnpt,
+        guide_media=media,
+        sample=sample,
+        major=major,
+        probe=probe,
         markers=[
+            major.number,
             *words.values(),
             open_incident.number,
             resolved.number,

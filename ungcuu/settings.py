@@ -138,12 +138,14 @@ INSTALLED_APPS = [
     "ungcuu.reports",
     "ungcuu.readiness",
     "ungcuu.knowledge",
+    "ungcuu.monitor",
     "ungcuu.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed copies of its own
+    "ungcuu.core.compression.TextGZipMiddleware",  # pages: gzip when the browser accepts it
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ungcuu.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -353,10 +355,16 @@ HUEY = {
         "check_worker_health": True,
     },
 }
-# Where links in messages point (the ack link, the incident page). `ungcuu serve`
-# fills it with the LAN address when it is not set.
-BASE_URL = envstr("UNGCUU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address put before every absolute link and QR code (ack links, slips, the
+# board). Set here it wins; unset, ungcuu.core.site.base_url() reads the one `ungcuu serve`
+# proposed or an administrator chose, kept in SITE_FILE in the data dir.
+BASE_URL = envstr("UNGCUU_BASE_URL").strip().rstrip("/")
+SITE_FILE = DATA_DIR / "site.json"
 ACK_LINK_HOURS = envint("UNGCUU_ACK_LINK_HOURS", 24)
+# The mailbox reports upward are sent from (000 III.5; R17): an Apprise mailto:// or
+# mailtos:// URL without a recipient, e.g. mailtos://user:pass@mail.example.gov.vn
+# ?from=ttpvhcc@example.gov.vn. Empty: reports go only over the bodies' chat channels.
+UPWARD_MAIL_URL = envstr("UNGCUU_MAIL_URL")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,8 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
+    path("site/address/", core_views.site_address, name="site_address"),
     path("sw.js", pwa.service_worker, name="pwa_sw"),
     path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
     path("offline/", pwa.offline, name="pwa_offline"),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("", include("ungcuu.reports.urls")),
     path("", include("ungcuu.readiness.urls")),
     path("", include("ungcuu.knowledge.urls")),
+    path("", include("ungcuu.monitor.urls")),
     path("", include("ungcuu.catalog.urls")),
     path("", include("ungcuu.core.audit.urls")),
 ]

@@ -7,6 +7,8 @@ UNGCUU_BROWSER=0. Screenshots go to /tmp/browser-shots/ when UNGCUU_SHOTS=1.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,18 @@ PHONE = {
     "locale": "vi-VN",
 }
 SHOTS = Path("/tmp/browser-shots")
+# axe-core, pinned in package-lock.json beside this file, checks pages' accessibility. It is
+# installed here by `npm ci` (run.py does it before the tests) and loaded into the page by
+# the test only: the app never serves it.
+TOOLS = Path(__file__).resolve().parent
+AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
 
 
 def _skip_reason() -> str | None:
@@ -134,3 +148,34 @@ def shot(page):
         page.screenshot(path=str(SHOTS / f"{name}-first-screen.png"))
 
     return take
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists() and shutil.which("npm"):
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=TOOLS,
+            check=False,
+            capture_output=True,
+        )
+    if not AXE.exists():
+        reason = f"{AXE} missing: run `npm ci` in {TOOLS} (python3 run.py test does it)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(page, axe_source):
+    """``axe()`` runs axe-core on the page as it is now and returns its violations."""
+
+    def run() -> list[dict]:
+        # Through the DevTools protocol, as a test tool: the page's CSP still forbids
+        # inline script to the app itself.
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(axe_source)
+        return page.evaluate(AXE_RUN)
+
+    return run

@@ -217,6 +217,7 @@ def test_forms_are_kept_at_sign_in_other_pages_fall_back_and_sign_out_forgets_th
     expect(page.get_by_role("heading", name="Báo sự cố")).to_be_visible()
     _go_online(page)
 
+    page.locator(".more > summary").tap()  # "Đăng xuất" is in the "Thêm" sheet
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng xuất").tap()
     expect(page).to_have_url(re.compile(r"/login/"))

@@ -104,4 +104,5 @@ def test_the_center_leader_adjusts_a_types_steps_on_a_phone_and_staff_see_them(
     page.goto("/incidents/new/")
     page.locator("label.choice", has_text="Máy in hết giấy, kẹt giấy").tap()
     page.get_by_role("button", name="Gửi báo cáo sự cố").tap()
-    expect(page.get_by_text("Mượn máy in của phòng Văn hóa – Xã hội.")).to_be_visible()
+    playbook = page.locator("#playbook")
+    expect(playbook.get_by_text("Mượn máy in của phòng Văn hóa – Xã hội.")).to_be_visible()

@@ -37,6 +37,8 @@ class Announcement:
 
 
 def for_incident(incident: Incident) -> list[Announcement]:
+    if not incident.is_open:
+        return restored(incident)
     center = incident.center
     place = center.name
     ward = center.ward_name
@@ -109,6 +111,79 @@ def for_incident(incident: Incident) -> list[Announcement]:
                 "Trung tâm sẽ cập nhật thông tin ngay khi hệ thống hoạt động trở lại. "
                 "Xin chân thành cảm ơn!"
             ),
+        ]
+        if part
+    )
+    return [
+        Announcement("radio", _("Đài truyền thanh %(ward)s") % {"ward": ward}, radio),
+        Announcement("zalo", _("Bài đăng Zalo"), zalo),
+        Announcement("facebook", _("Bài đăng Facebook"), facebook),
+    ]
+
+
+def restored(incident: Incident) -> list[Announcement]:
+    """Once the incident is resolved: the center is back to normal, in the same three places
+    the outage was announced (R105)."""
+    center = incident.center
+    place = center.name
+    ward = center.ward_name
+    back = timezone.localtime(
+        incident.restored_at or incident.resolved_at or incident.closed_at or timezone.now()
+    )
+    situation = _(
+        "%(place)s đã khắc phục xong sự cố kỹ thuật (%(what)s); việc tiếp nhận và trả kết "
+        "quả hồ sơ thủ tục hành chính đã hoạt động bình thường trở lại từ %(time)s ngày "
+        "%(date)s"
+    ) % {
+        "place": place,
+        "what": incident.incident_type.name.lower(),
+        "time": back.strftime("%H giờ %M"),
+        "date": back.strftime("%d/%m/%Y"),
+    }
+    paper = _(
+        "Hồ sơ đã nộp bằng giấy trong thời gian sự cố được cập nhật vào hệ thống và trả kết "
+        "quả đúng hẹn ghi trên giấy hẹn."
+    )
+    contact = (
+        _("Mọi thắc mắc xin liên hệ số điện thoại %(phone)s.") % {"phone": center.phone}
+        if center.phone
+        else ""
+    )
+    thanks = _("Xin chân thành cảm ơn người dân, doanh nghiệp đã thông cảm!")
+    radio = " ".join(
+        part
+        for part in [
+            _("Thông báo của Ủy ban nhân dân %(ward)s.") % {"ward": ward},
+            _("Kính thưa toàn thể nhân dân,"),
+            situation + ".",
+            paper,
+            contact,
+            thanks,
+        ]
+        if part
+    )
+    zalo = "\n".join(
+        part
+        for part in [
+            _("THÔNG BÁO – %(place)s") % {"place": place.upper()},
+            "",
+            _("Kính gửi người dân và doanh nghiệp,"),
+            situation + ".",
+            paper,
+            contact,
+            thanks,
+        ]
+        if part is not None
+    )
+    facebook = "\n\n".join(
+        part
+        for part in [
+            _("📢 THÔNG BÁO: %(place)s ĐÃ HOẠT ĐỘNG BÌNH THƯỜNG TRỞ LẠI")
+            % {"place": place.upper()},
+            situation + ".",
+            paper,
+            contact,
+            thanks,
         ]
         if part
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ungcuu.continuity.models import BoardNotice, ReturnPlace
+from ungcuu.core.dates import VnDateTimeField
 
 COMMON_DOCUMENTS = [
     _("Tờ khai / đơn theo mẫu"),
@@ -77,11 +78,16 @@ class IntakeForm(forms.Form):
         initial="1",
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    received_at = forms.CharField(
+    received_at = VnDateTimeField(
         label=_("Thời điểm nhận"),
         required=False,
-        help_text=_("Để trống: tính là lúc bấm “Ghi hồ sơ”."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Ngày/tháng/năm giờ:phút. Để trống: tính là lúc bấm “Ghi hồ sơ”."),
+        error_messages={
+            "invalid": _(
+                "Thời điểm nhận không hợp lệ: nhập ngày/tháng/năm giờ:phút (24 giờ), "
+                "ví dụ 04/12/2026 14:30."
+            )
+        },
     )
     return_place = forms.ChoiceField(
         label=_("Đăng ký nhận kết quả tại"),

@@ -17,6 +17,7 @@ from ungcuu.core.errors import ServiceError
 from ungcuu.core.idempotency import body_digest, check_replay
 from ungcuu.core.numbers import parse_id, whole_number
 from ungcuu.core.sequences import next_in_year
+from ungcuu.core.site import absolute
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
 from ungcuu.incidents.services.common import CLOCK_SKEW
@@ -388,7 +389,6 @@ def reentry_due(intake: PaperIntake, calendar: Calendar | None = None) -> date |
 def reentry_reminders(*, now: datetime | None = None) -> int:
     """Tell each center's team leaders, once a day, about paper dossiers whose re-entry
     deadline has passed (drills aside). Returns how many messages were queued."""
-    from django.conf import settings
     from django.urls import reverse
 
     from ungcuu.notify.services import remind
@@ -406,7 +406,7 @@ def reentry_reminders(*, now: datetime | None = None) -> int:
         due = reentry_due(intake, calendar)
         if due is not None and due < today:
             by_center.setdefault(intake.center_id, []).append(intake)
-    link = settings.BASE_URL + reverse("continuity:reentry")
+    link = absolute(reverse("continuity:reentry"))
     for overdue in by_center.values():
         center = overdue[0].center
         numbers = ", ".join(i.receipt_number for i in overdue[:5])

@@ -9,15 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from ungcuu.continuity import announcements, qr, selectors, services
+from ungcuu.continuity import announcements, qr, sample_forms, selectors, services
 from ungcuu.continuity.forms import BoardNoticeForm, IntakeForm, ReentryForm
 from ungcuu.continuity.models import BoardNotice, PaperIntake, Procedure
 from ungcuu.core.errors import ServiceError, form_error
+from ungcuu.core.site import absolute
+from ungcuu.core.uploads import file_response
 from ungcuu.incidents import permissions
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
 from ungcuu.incidents.selectors import incident_get
@@ -120,7 +123,7 @@ def register(request):
 @require_GET
 def slip(request, intake_id: int):
     intake = _intake_get(request.user, intake_id)
-    status_url = request.build_absolute_uri(intake_status_path(intake))
+    status_url = absolute(intake_status_path(intake))
     return render(
         request,
         "continuity/slip.html",
@@ -206,11 +209,63 @@ def blank_forms(request):
         center = centers_for(request.user).first()
     if center is None:  # a vendor no center has escalated to: no center to print for
         raise Http404
+    return _blank_forms_page(request, center)
+
+
+def _blank_forms_page(request, center, *, sample_error=None, title="", status=200):
     return render(
         request,
         "continuity/blank_forms.html",
-        {"center": center, "lines": range(12), "year": timezone.localdate().year},
+        {
+            "center": center,
+            "lines": range(12),
+            "year": timezone.localdate().year,
+            "samples": list(sample_forms.samples_for(request.user, center)),
+            "may_add_sample": sample_forms.may_add_sample(request.user),
+            "sample_error": sample_error,
+            "sample_title": title,
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def sample_add(request):
+    """A center's own sample dossier or form, kept to print (000 2.2.5, R79)."""
+    if not sample_forms.may_add_sample(request.user):
+        raise Http404
+    title = request.POST.get("title", "")
+    try:
+        sample_forms.sample_form_add(
+            actor=request.user, title=title, upload=request.FILES.get("file")
+        )
+    except ServiceError as exc:
+        return _blank_forms_page(
+            request, request.user.center, sample_error=exc.message, title=title, status=400
+        )
+    messages.success(request, _("Đã thêm mẫu in sẵn."))
+    return redirect(f"{reverse('continuity:blank_forms')}#samples")
+
+
+@login_required
+@require_GET
+def sample_file(request, sample_uuid):
+    return file_response(sample_forms.sample_get(request.user, sample_uuid))
+
+
+@login_required
+@require_POST
+def sample_remove(request, sample_uuid):
+    if not sample_forms.may_add_sample(request.user):
+        raise Http404
+    sample = sample_forms.sample_get(request.user, sample_uuid)
+    try:
+        sample_forms.sample_form_remove(actor=request.user, sample=sample)
+    except ServiceError as exc:  # another center's sample: not there for this user
+        raise Http404 from exc
+    messages.success(request, _("Đã xóa mẫu in sẵn."))
+    return redirect(f"{reverse('continuity:blank_forms')}#samples")
 
 
 # --- public pages: no login, nothing personal --------------------------------------------
@@ -244,7 +299,7 @@ def _board_center(code: str) -> Center:
 @_in_vietnamese
 def board(request, code: str):
     center = _board_center(code)
-    url = request.build_absolute_uri()
+    url = absolute(reverse("continuity:board", args=[center.code]))
     return render(
         request,
         "continuity/board.html",
@@ -308,7 +363,12 @@ def board_edit(request):
     return render(
         request,
         "continuity/board_edit.html",
-        {"form": form, "center": user.center, **_board(user.center)},
+        {
+            "form": form,
+            "center": user.center,
+            "board_url": absolute(reverse("continuity:board", args=[user.center.code])),
+            **_board(user.center),
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""Scheduled work of the core: the daily backup."""
+"""Scheduled work of the core: the daily backup and the worker's heartbeat."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, on_startup
 
+from ungcuu.core import heartbeat
 from ungcuu.core.backup import backup_daily
 
 
@@ -17,6 +18,17 @@ def utc_time_of(local: str) -> time:
     hour, minute = (int(part) for part in local.split(":"))
     moment = datetime.combine(datetime.now().date(), time(hour, minute))
     return moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE)).astimezone(ZoneInfo("UTC")).time()
+
+
+@on_startup(name="ungcuu-heartbeat")
+def heartbeat_at_start() -> None:
+    heartbeat.beat()
+
+
+@db_periodic_task(crontab(minute="*"))
+def worker_heartbeat() -> None:
+    """Every minute: `ungcuu doctor` and the set-up checklist see the worker is alive."""
+    heartbeat.beat()
 
 
 if settings.BACKUP_TIME != "off":

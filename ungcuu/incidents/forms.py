@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ungcuu.catalog.models import IncidentType, Tier
+from ungcuu.core.dates import VnDateField, VnDateTimeField, show_datetime
 from ungcuu.incidents.models import Impact
-
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,15 +26,9 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=LOCAL_INPUT, **kwargs)
-
-
 def local_now() -> str:
-    return timezone.localtime().strftime(LOCAL_INPUT)
+    """Now, as the date and time fields show it: dd/mm/yyyy HH:MM."""
+    return show_datetime(timezone.now())
 
 
 class TypeChoiceField(forms.ModelChoiceField):
@@ -80,12 +73,10 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    started_at = forms.DateTimeField(
+    started_at = VnDateTimeField(
         label=_("Phát sinh lúc"),
         required=False,
-        input_formats=[LOCAL_INPUT],
-        widget=LocalDateTimeInput(),
-        help_text=_("Để trống nếu vừa xảy ra."),
+        help_text=_("Ngày/tháng/năm giờ:phút, ví dụ 04/12/2026 14:30. Để trống nếu vừa xảy ra."),
     )
     files = MultipleFileField(label=_("Ảnh hoặc video màn hình lỗi"), required=False)
 
@@ -122,10 +113,9 @@ class ResolveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    restored_at = forms.DateTimeField(
+    restored_at = VnDateTimeField(
         label=_("Hoạt động trở lại lúc"),
-        input_formats=[LOCAL_INPUT],
-        widget=LocalDateTimeInput(),
+        help_text=_("Ngày/tháng/năm giờ:phút (24 giờ)."),
     )
     citizens_affected = forms.IntegerField(
         label=_("Số người dân bị ảnh hưởng"), min_value=0, max_value=100_000, initial=0
@@ -165,12 +155,8 @@ class LogbookFilterForm(forms.Form):
         label=_("Mức độ"), required=False, choices=[("", _("Tất cả"))] + list(Tier.choices)
     )
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = VnDateField(label=_("Từ ngày"), required=False)
+    date_to = VnDateField(label=_("Đến ngày"), required=False)
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
     # Set by the report dashboards: their figures never count drills.
     no_drills = forms.BooleanField(label="", required=False, widget=forms.HiddenInput)

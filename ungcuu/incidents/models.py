@@ -103,6 +103,14 @@ class MajorIncident(models.Model):
         verbose_name="người xác nhận khắc phục",
     )
     note = models.TextField("ghi chú", blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provinces",
+        verbose_name="thuộc sự cố diện rộng toàn quốc",
+    )
     # Bumped when a center joins, so the province's message can be sent again, updated.
     centers_told = models.PositiveIntegerField(default=0, editable=False)
 

@@ -17,16 +17,15 @@ from ungcuu.core.errors import ServiceError, form_error
 from ungcuu.incidents import permissions, services
 from ungcuu.incidents.exports import logbook_xlsx
 from ungcuu.incidents.forms import LogbookFilterForm, ReportForm, ResolveForm, local_now
+from ungcuu.incidents.home import home_for
 from ungcuu.incidents.models import EventKind, Status
 from ungcuu.incidents.selectors import (
     LogbookFilter,
     attachment_get,
     incident_get,
     logbook,
-    month_summary,
-    open_by_center,
-    open_incidents,
 )
+from ungcuu.incidents.services.major import recent_by_type
 from ungcuu.notify.messages import escalation_note, share_text
 from ungcuu.notify.selectors import failed_deliveries
 from ungcuu.notify.services import detail_url
@@ -35,6 +34,10 @@ from ungcuu.org.scope import assignable_people, centers_for, escalation_targets
 from ungcuu.org.selectors import contacts_for, on_duty
 
 PAGE_SIZE = 50
+# The buttons that move an incident to its next state, first on its page.
+STATUS_ACTIONS = frozenset(
+    {EventKind.ACKNOWLEDGED, EventKind.STARTED, EventKind.RESOLVED, EventKind.CLOSED}
+)
 LEADER_ROLES = frozenset(
     {Role.TEAM_LEADER, Role.CENTER_LEADER, Role.IT_OFFICER, Role.PROVINCE, Role.ADMIN}
 )
@@ -44,16 +47,18 @@ LEADER_ROLES = frozenset(
 @require_GET
 def home(request):
     user = request.user
+    today = timezone.localdate()
+    page = home_for(user, today)
     context = {
-        "open_incidents": open_incidents(user)[:50],
+        "home": page,
         "may_report": permissions.may_report(user),
         "show_center": not user.center_id,
-        "summary": month_summary(user, timezone.localdate()),
-        "by_center": [] if user.center_id else open_by_center(user),
+        "summary": page.summary,
+        "by_center": page.by_center,
         "failed_deliveries": failed_deliveries(user)[:20] if user.role in LEADER_ROLES else [],
     }
     if user.center_id:
-        context["on_duty"] = on_duty(user.center, timezone.localdate())
+        context["on_duty"] = on_duty(user.center, today)
     return render(request, "incidents/home.html", context)
 
 
@@ -106,6 +111,11 @@ def report(request):
             types, playbooks_for(user.center, types, with_steps=False), strict=True
         ):
             incident_type.symptoms = playbook.symptoms
+        recent = recent_by_type(user.center)  # a shared outage, seen before reporting
+        for incident_type in types:
+            incident_type.recent, incident_type.recent_minutes = recent.get(
+                incident_type.pk, (0, 0)
+            )
     return render(
         request,
         "incidents/report.html",
@@ -149,9 +159,18 @@ def _detail_context(request, incident, **extra):
         "sections": sections,
         "steps_total": len(steps),
         "steps_done": len(done),
+        "next_step": next(
+            (
+                {"number": number, "text": step.text}
+                for number, step in enumerate(steps, 1)
+                if step.position not in done
+            ),
+            None,
+        ),
         "events": incident.events.select_related("actor").order_by("-at", "-id"),
         "attachments": incident.attachments.all(),
         "allowed": allowed,
+        "status_actions": bool(allowed & STATUS_ACTIONS),
         "kinds": EventKind,
         "organisations": _escalation_choices(incident) if EventKind.ESCALATED in allowed else [],
         "people": assignable_people(incident) if EventKind.ASSIGNED in allowed else [],
@@ -186,7 +205,10 @@ def act(request, incident_id: int, kind: str):
         "assignee": request.POST.get("assignee"),
         "organisations": request.POST.getlist("organisations"),
         "reason": request.POST.get("reason", ""),
+        "root_cause": request.POST.get("root_cause", ""),
     }
+    # The one-tap "Đã nhận tin" of the home page leads back there.
+    back_home = request.POST.get("back") == "home"
     try:
         services.incident_event(
             actor=request.user,
@@ -199,9 +221,18 @@ def act(request, incident_id: int, kind: str):
         if request.htmx:
             return HttpResponse(exc.message, status=exc.status)
         messages.error(request, exc.message)
+    else:
+        if back_home and kind == EventKind.ACKNOWLEDGED:
+            messages.success(
+                request, _("Đã nhận tin sự cố %(number)s.") % {"number": incident.number}
+            )
     if request.htmx and kind in (EventKind.STEP_DONE, EventKind.STEP_UNDONE):
         incident.refresh_from_db()
-        return render(request, "incidents/_playbook.html", _detail_context(request, incident))
+        return render(
+            request, "incidents/_playbook.html", _detail_context(request, incident, oob=True)
+        )
+    if back_home:
+        return redirect("home")
     return redirect("incidents:detail", incident.pk)
 
 

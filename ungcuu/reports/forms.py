@@ -1,17 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=LOCAL_INPUT, **kwargs)
+from ungcuu.core.dates import VnDateField, VnDateTimeField, show_datetime
 
 
 def _area(rows: int) -> forms.Textarea:
@@ -19,9 +11,7 @@ def _area(rows: int) -> forms.Textarea:
 
 
 class MinutesForm(forms.Form):
-    held_at = forms.DateTimeField(
-        label=_("Thời gian bắt đầu"), input_formats=[LOCAL_INPUT], widget=LocalDateTimeInput()
-    )
+    held_at = VnDateTimeField(label=_("Thời gian bắt đầu"))
     place = forms.CharField(label=_("Địa điểm"), max_length=300)
     participants = forms.CharField(
         label=_("Thành phần tham dự"),
@@ -38,9 +28,7 @@ class MinutesForm(forms.Form):
     )
     cause = forms.CharField(label=_("5. Nguyên nhân"), widget=_area(3), required=False)
     proposals = forms.CharField(label=_("6. Đề xuất, kiến nghị"), widget=_area(4), required=False)
-    ended_at = forms.DateTimeField(
-        label=_("Biên bản kết thúc lúc"), input_formats=[LOCAL_INPUT], widget=LocalDateTimeInput()
-    )
+    ended_at = VnDateTimeField(label=_("Biên bản kết thúc lúc"))
     parties = forms.CharField(
         label=_("Các bên cùng ký (ngoài thư ký, chủ tọa)"),
         widget=_area(2),
@@ -53,7 +41,7 @@ class MinutesForm(forms.Form):
     def initial_from(view) -> dict:
         data = {name: getattr(view, name) for name in MinutesForm.base_fields}
         for name in ("held_at", "ended_at"):
-            data[name] = timezone.localtime(data[name]).strftime(LOCAL_INPUT)
+            data[name] = show_datetime(data[name])
         return data
 
 
@@ -72,12 +60,8 @@ class PeriodForm(forms.Form):
         choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )
     period = forms.ChoiceField(label=_("Cách tính quý"), choices=PERIOD_KINDS, required=False)
-    date_from = forms.DateField(
-        label=_("Hoặc từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = VnDateField(label=_("Hoặc từ ngày"), required=False)
+    date_to = VnDateField(label=_("Đến ngày"), required=False)
 
     def __init__(self, *args, scopes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -368,7 +368,8 @@ def test_home_lists_the_open_incidents_of_the_users_center_only(
     assert resolved_here.number not in html
     assert elsewhere.number not in html
     assert "Máy in Tân Kỳ" not in html
-    assert "Sự cố đang mở (1)" in html
+    # A staff member's home lists first the incidents they reported.
+    assert "Sự cố bạn đã báo, đang mở (1)" in html
 
 
 def test_home_needs_a_login():

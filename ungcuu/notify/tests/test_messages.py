@@ -9,8 +9,8 @@ import unicodedata
 
 import pytest
 from apprise.plugins.zalo import NotifyZalo
-from django.conf import settings
 
+from ungcuu.core.site import base_url
 from ungcuu.core.testing import logged_in
 from ungcuu.incidents import services as incident_services
 from ungcuu.incidents.models import Impact
@@ -55,7 +55,7 @@ def test_a_long_description_is_cut_with_an_ellipsis_and_the_ack_link_kept_whole(
     assert len(cut) > 1000  # the description keeps the room the rest leaves
     assert body.rstrip().endswith(ack_path(body))
     assert services.ack_url(delivery).split("/ack/")[0] + ack_path(body) in body
-    assert f"{settings.BASE_URL}/incidents/{incident.pk}/" in body
+    assert f"{base_url()}/incidents/{incident.pk}/" in body
     assert unicodedata.is_normalized("NFC", body)
     assert "đăng nhập vào hệ thống" in body and "“Gateway Timeout”" in body
     [message] = receiver.at(zalo)
@@ -98,7 +98,7 @@ def test_a_short_description_is_not_cut(send, receiver, zalo, staff_a, leader_a,
 def test_any_limit_keeps_both_links_whole(staff_a, internet, limit):
     incident = report(staff_a, internet, description=LONG)
     detail = services.detail_url(incident)
-    ack = f"{settings.BASE_URL}/ack/{'x' * 90}/"
+    ack = f"{base_url()}/ack/{'x' * 90}/"
 
     message = incident_message(
         incident, level=Level.AT_ONCE, detail_url=detail, ack_url=ack, limit=limit
@@ -111,7 +111,7 @@ def test_any_limit_keeps_both_links_whole(staff_a, internet, limit):
 
 def test_the_sms_form_is_short_and_carries_the_ack_link(staff_a, internet):
     incident = report(staff_a, internet, description=LONG, impact=Impact.STOPPED)
-    ack = f"{settings.BASE_URL}/ack/{'x' * 90}/"
+    ack = f"{base_url()}/ack/{'x' * 90}/"
 
     body = incident_message(
         incident, level=Level.AT_ONCE, detail_url="unused", ack_url=ack, limit=SMS_LIMIT

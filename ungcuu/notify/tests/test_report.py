@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from ungcuu.core.site import base_url
 from ungcuu.core.testing import make_user
 from ungcuu.incidents import services as incident_services
 from ungcuu.incidents.models import EventKind, Impact
@@ -42,7 +42,7 @@ def test_reporting_a_simple_incident_tells_the_team_leader_and_the_on_duty_respo
         assert "Máy in quầy số 2 hết giấy, không in được phiếu hẹn" in text
         assert onset in text
         assert "Dừng tiếp nhận hồ sơ" in text
-        assert f"{settings.BASE_URL}/incidents/{incident.pk}/" in text
+        assert f"{base_url()}/incidents/{incident.pk}/" in text
         assert Client().get(ack_path(text)).status_code == 200
     deliveries = Delivery.objects.filter(incident=incident)
     assert {d.person for d in deliveries} == {leader_a, responder_a}

@@ -18,9 +18,19 @@ def reports_panel(context):
     return {"show": show}
 
 
-@register.inclusion_tag("reports/_minutes_button.html")
-def minutes_button(incident):
-    return {"incident": incident}
+@register.inclusion_tag("reports/_minutes_button.html", takes_context=True)
+def minutes_button(context, incident):
+    """The minutes button; above it, for the center's people, a reminder when the incident
+    carries no description yet: the minutes would say nothing of it (004 B2, R8)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    no_description = bool(
+        user
+        and user.is_authenticated
+        and user.role != Role.VENDOR
+        and not (incident.description or "").strip()
+    )
+    return {"incident": incident, "no_description": no_description}
 
 
 @register.filter

@@ -201,6 +201,14 @@
 
   function nowIso() { return new Date().toISOString(); }
 
+  function isoOf(text) {
+    var m = /^\s*(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})(?:[\s,]+(\d{1,2})[:hH.](\d{2}))?\s*$/.exec(text);
+    if (!m) { return ""; }
+    function two(n) { return ("0" + n).slice(-2); }
+    var day = m[3] + "-" + two(m[2]) + "-" + two(m[1]);
+    return m[4] === undefined ? day : day + "T" + two(m[4]) + ":" + m[5];
+  }
+
   function collect(form) {
     var payload = {};
     var summary = [];
@@ -217,9 +225,13 @@
       }
       if ((type === "radio" || type === "checkbox") && !el.checked) { return; }
       var value = el.hasAttribute("data-api-value") ? el.getAttribute("data-api-value") : el.value;
-      if (type === "datetime-local" && (value === "" || value === el.defaultValue)) {
+      var isMoment = type === "datetime-local" || el.getAttribute("data-date") === "datetime";
+      if (isMoment && (value === "" || value === el.defaultValue)) {
         // Left as the page had it: the moment of recording, not of syncing or of caching.
         value = nowIso();
+      } else if (el.hasAttribute("data-date") && value !== "") {
+        // Typed as dd/mm/yyyy [HH:MM]: the API takes ISO 8601 (local time, like the page).
+        value = isoOf(value) || value;
       }
       if (type === "select-multiple") {
         value = Array.prototype.filter.call(el.options, function (o) { return o.selected; })
@@ -265,6 +277,7 @@
       box.className = "offline-status";
       box.setAttribute("role", "status");
       box.setAttribute("aria-live", "polite");
+      box.hidden = true; // shown when there is something to say
       form.parentNode.insertBefore(box, form);
     }
     return box;

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,23 +13,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from ungcuu.core import site
+
 WEB_NICE = int(os.environ.get("UNGCUU_WEB_NICE", 10))
 # A worker that stops by itself on these exit codes was asked to (Ctrl+C, `kill`).
 _ASKED_TO_STOP = {0, -signal.SIGINT, -signal.SIGTERM}
 
 
 def _lan_address() -> str | None:
-    """The machine's address on the office network, for phones to reach it."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        # A UDP "connect" sends nothing; it only picks the outgoing interface.
-        probe.connect(("10.255.255.255", 1))
-        address = probe.getsockname()[0]
-    except OSError:
-        return None
-    finally:
-        probe.close()
-    return None if address.startswith("127.") else address
+    return site.lan_address()
 
 
 class Command(BaseCommand):
@@ -76,10 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Trong mạng nội bộ (điện thoại, máy khác): http://{lan}:{port}/")
         self.stdout.write(f"Dữ liệu: {settings.DATA_DIR}  ·  Dừng: Ctrl+C")
         self.stdout.flush()
-        if not os.environ.get("UNGCUU_BASE_URL"):
-            # Links in messages must open from staff phones: use the LAN address.
-            os.environ["UNGCUU_BASE_URL"] = f"http://{lan or shown_host}:{port}"
-            settings.BASE_URL = os.environ["UNGCUU_BASE_URL"]
+        self._propose_base_url(lan, shown_host, port)
         self._worker: subprocess.Popen | None = None
         self._stopping = threading.Event()
         if not no_worker:
@@ -106,6 +94,26 @@ class Command(BaseCommand):
                     worker.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     worker.kill()
+
+    def _propose_base_url(self, lan: str | None, shown_host: str, port: int) -> None:
+        """Links and QR codes must open from phones: at first start the LAN address is
+        stored in the data dir; an administrator's choice (or UNGCUU_BASE_URL) is kept."""
+        try:
+            used, written = site.base_url_propose(f"http://{lan or shown_host}:{port}")
+        except site.BadAddress:
+            used, written = site.base_url(), False
+        how = {
+            "env": "UNGCUU_BASE_URL",
+            site.ADMIN: "quản trị viên đã chọn",
+            site.PROPOSED: "đề xuất khi khởi động" + (" (vừa ghi)" if written else ""),
+        }.get(site.base_url_source(), "mặc định")
+        self.stdout.write(f"Địa chỉ trong liên kết và mã QR: {used}  ({how})")
+        if site.is_loopback(used):
+            self.stdout.write(
+                "  Điện thoại không mở được địa chỉ này: quản trị viên đặt địa chỉ trong "
+                "mạng nội bộ ở trang /site/address/ (hoặc đặt UNGCUU_BASE_URL)."
+            )
+        self.stdout.flush()
 
     def _start_worker(self) -> subprocess.Popen:
         """The background worker (notifications, escalation timers) runs beside the
