@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from ungcuu.core import heartbeat
 from ungcuu.core.testing import logged_in, make_user
@@ -135,7 +136,10 @@ def test_an_old_backup_is_missing(center_a, leader_a, receiver, lan):
 def _banner_html(user) -> str:
     request = RequestFactory().get("/")
     request.user = user
-    return Template("{% load org_setup %}{% setup_banner %}").render(Context({"request": request}))
+    with translation.override("vi"):  # rendered outside a request: no middleware sets it
+        return Template("{% load org_setup %}{% setup_banner %}").render(
+            Context({"request": request})
+        )
 
 
 def test_leaders_see_the_banner_while_something_is_missing(director_a, leader_a, staff_a):
