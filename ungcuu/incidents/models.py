@@ -281,6 +281,8 @@ class Incident(models.Model):
             # Reports and dashboards of a province (or of every center) read one
             # period across all its centers: a range on started_at (bench/report_scale.py).
             models.Index(fields=["started_at"], name="incident_started"),
+            # Correlation reads one type's reports of the last minutes (services/major.py).
+            models.Index(fields=["incident_type", "reported_at"], name="incident_type_reported"),
         ]
 
     def __str__(self) -> str:

@@ -130,15 +130,20 @@ def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncide
             )
             incident.major_incident = major
             return major
-        members = list(
-            _candidates(incident, rule, now)
-            .filter(major_incident__isnull=True)
-            .values_list("pk", "center_id", "started_at")
+        loose = _candidates(incident, rule, now).filter(major_incident__isnull=True)
+        # At most K distinct centers come back: a busy center's many reports are not read
+        # one by one on every report (bench/incident_create.py).
+        others = (
+            loose.exclude(center_id=incident.center_id)
+            .order_by()
+            .values_list("center_id", flat=True)
+            .distinct()[: rule.centers - 1]
         )
+        if len(set(others)) + 1 < rule.centers:
+            return None
+        members = list(loose.values_list("pk", "center_id", "started_at"))
         if incident.pk not in {pk for pk, _c, _s in members}:
             members.append((incident.pk, incident.center_id, incident.started_at))
-        if len({center for _pk, center, _s in members}) < rule.centers:
-            return None
         major = _create(
             incident_type_id=incident.incident_type_id,
             scope=MajorScope.PROVINCE,
