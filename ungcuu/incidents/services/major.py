@@ -48,21 +48,25 @@ class Rule:
     enabled: bool
 
 
+def _best_rule(rules, type_id: int) -> Rule:
+    """The most specific of ``rules`` (already limited to one province and the national
+    ones) for ``type_id``: the province's for the type, the province's for every type,
+    the national one for the type, the national default, else UngCuu's own."""
+    ranked = sorted(
+        (r for r in rules if r.incident_type_id in (None, type_id)),
+        key=lambda r: (r.province_id is None, r.incident_type_id is None),
+    )
+    if ranked:
+        return Rule(ranked[0].centers, ranked[0].minutes, ranked[0].enabled)
+    return Rule(DEFAULT_CENTERS, DEFAULT_MINUTES, True)
+
+
 def rule_for(province_id: int | None, type_id: int) -> Rule:
-    """The most specific rule: the province's for the type, the province's for every
-    type, the national one for the type, the national default, else UngCuu's own."""
     rows = CorrelationRule.objects.filter(
         Q(province_id=province_id) | Q(province__isnull=True),
         Q(incident_type_id=type_id) | Q(incident_type__isnull=True),
     )
-    ranked = sorted(
-        rows,
-        key=lambda r: (r.province_id is None, r.incident_type_id is None),
-    )
-    if ranked:
-        best = ranked[0]
-        return Rule(best.centers, best.minutes, best.enabled)
-    return Rule(DEFAULT_CENTERS, DEFAULT_MINUTES, True)
+    return _best_rule(rows, type_id)
 
 
 def _candidates(incident: Incident, rule: Rule, now: datetime):
@@ -221,11 +225,7 @@ def recent_by_type(center, *, now: datetime | None = None) -> dict[int, tuple[in
     )
 
     def window(type_id: int) -> int:
-        ranked = sorted(
-            (r for r in rules if r.incident_type_id in (None, type_id)),
-            key=lambda r: (r.province_id is None, r.incident_type_id is None),
-        )
-        return ranked[0].minutes if ranked else DEFAULT_MINUTES
+        return _best_rule(rules, type_id).minutes
 
     longest = max([DEFAULT_MINUTES, *(r.minutes for r in rules)])
     rows = (

@@ -436,6 +436,44 @@ def incident_event(
     raise ServiceError("Thao tác không hợp lệ.", field="kind")
 
 
+def _mark_restored(
+    *,
+    actor: User,
+    incident: Incident,
+    restored_at,
+    root_cause: str,
+    resolution: str,
+    event_uuid,
+    extra: dict,
+    now,
+) -> bool:
+    """One "resolved" event on behalf of someone other than the center's own handler (a
+    probe, the province resolving a major incident), past the on-site check: the outage
+    was not the center's to escalate. False when it was no longer open."""
+    payload = {
+        "root_cause": root_cause[:4000],
+        "resolution": resolution[:4000],
+        "restored_at": _iso(max(restored_at, incident.started_at)),
+        "citizens_affected": incident.citizens_affected,
+        "dossiers_delayed": incident.dossiers_delayed,
+        **extra,
+    }
+    try:
+        _append(
+            actor=actor,
+            incident=incident,
+            kind=EventKind.RESOLVED,
+            payload=payload,
+            event_uuid=event_uuid,
+            now=now,
+            after=lambda locked, event: _resolved(locked),
+            authorized=True,
+        )
+    except ServiceError:  # reopened, closed or resolved by its center meanwhile
+        return False
+    return True
+
+
 def incident_restore_automatic(
     *,
     incident: Incident,
@@ -446,61 +484,35 @@ def incident_restore_automatic(
     now=None,
 ) -> bool:
     """Mark an incident restored because a machine saw the service work again (a probe):
-    one "resolved" event by the system account, with no root cause — the person who
-    closes the incident writes it (``incident_close``). False when it was no longer open
-    (a person resolved or closed it first)."""
-    now = _now(now)
-    payload = {
-        "root_cause": "",
-        "resolution": resolution[:4000],
-        "restored_at": _iso(max(restored_at, incident.started_at)),
-        "citizens_affected": incident.citizens_affected,
-        "dossiers_delayed": incident.dossiers_delayed,
-        **(extra or {}),
-    }
-    try:
-        _append(
-            actor=system_user(),
-            incident=incident,
-            kind=EventKind.RESOLVED,
-            payload=payload,
-            event_uuid=uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"restored:{key}"),
-            now=now,
-            after=lambda locked, event: _resolved(locked),
-            authorized=True,
-        )
-    except ServiceError:
-        return False
-    return True
+    by the system account, with no root cause — the person who closes the incident
+    writes it (``incident_close``). False when it was no longer open."""
+    return _mark_restored(
+        actor=system_user(),
+        incident=incident,
+        restored_at=restored_at,
+        root_cause="",
+        resolution=resolution,
+        event_uuid=uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"restored:{key}"),
+        extra=extra or {},
+        now=_now(now),
+    )
 
 
 def incident_restore_by_major(*, actor: User, incident: Incident, major, now=None) -> int:
     """Mark a center's incident restored because its major incident was resolved: the
-    province's word stands for the center's (the outage was not the center's to fix).
-    Returns 1 when it was marked, 0 when it was no longer open."""
+    province's word stands for the center's. Returns 1 when it was marked, else 0."""
     now = _now(now)
     cause = f"Khắc phục theo sự cố diện rộng {major.number}"
     if major.note:
         cause += f": {major.note}"
-    payload = {
-        "root_cause": cause[:4000],
-        "resolution": "",
-        "restored_at": _iso(max(now, incident.started_at)),
-        "citizens_affected": incident.citizens_affected,
-        "dossiers_delayed": incident.dossiers_delayed,
-        "major_incident": major.number,
-    }
-    try:
-        _append(
-            actor=actor,
-            incident=incident,
-            kind=EventKind.RESOLVED,
-            payload=payload,
-            event_uuid=uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"major:{major.pk}:{incident.pk}"),
-            now=now,
-            after=lambda locked, event: _resolved(locked),
-            authorized=True,
-        )
-    except ServiceError:  # reopened, closed or resolved by its center meanwhile
-        return 0
-    return 1
+    marked = _mark_restored(
+        actor=actor,
+        incident=incident,
+        restored_at=now,
+        root_cause=cause,
+        resolution="",
+        event_uuid=uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"major:{major.pk}:{incident.pk}"),
+        extra={"major_incident": major.number},
+        now=now,
+    )
+    return int(marked)
