@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "ungcuu.readiness",
     "ungcuu.knowledge",
     "ungcuu.monitor",
+    "ungcuu.sync",
     "ungcuu.api",
 ]
 

@@ -6,6 +6,7 @@ from ungcuu.core import pwa
 from ungcuu.core import views as core_views
 from ungcuu.core.numbers import IdConverter
 from ungcuu.incidents import views as incident_views
+from ungcuu.sync import views as sync_views
 
 register_converter(IdConverter, "id")
 
@@ -18,6 +19,9 @@ urlpatterns = [
     path("offline/", pwa.offline, name="pwa_offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/sync/bootstrap", sync_views.bootstrap, name="sync_bootstrap"),
+    path("api/v1/sync/push", sync_views.push, name="sync_push"),
+    path("api/v1/sync/pull", sync_views.pull, name="sync_pull"),
     path("api/v1/", api.urls),
     path("", incident_views.home, name="home"),
     path("", include("ungcuu.org.urls")),

@@ -10,6 +10,7 @@ from ungcuu.monitor.api import router as monitor_router
 from ungcuu.org.api import router as org_router
 from ungcuu.readiness.api import router as readiness_router
 from ungcuu.reports.api import router as reports_router
+from ungcuu.sync.api import router as sync_router
 
 api.add_router("", org_router)
 api.add_router("", catalog_router)
@@ -20,3 +21,4 @@ api.add_router("", reports_router)
 api.add_router("", readiness_router)
 api.add_router("", knowledge_router)
 api.add_router("", monitor_router)
+api.add_router("", sync_router)

@@ -147,6 +147,8 @@ class PaperIntake(models.Model):
         verbose_name=_("người đối chiếu CSDL quốc gia"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # "node" at a hub: written at the center's own node, which owns it (ungcuu/sync).
+    synced_from = models.CharField(max_length=4, default="", blank=True, editable=False)
 
     objects = PaperIntakeQuerySet.as_manager()
 

@@ -140,6 +140,29 @@ def intake_incident(center: Center, value) -> Incident | None:
     return found
 
 
+def _node_owns(center: Center) -> bool:
+    """At a hub, the paper dossiers of a center with its own node are written there only
+    (one writer per receipt book)."""
+    from ungcuu.sync.conf import is_node
+    from ungcuu.sync.outbox import noded_center_ids
+
+    return not is_node() and center.pk in noded_center_ids()
+
+
+def _written_here(intake: PaperIntake) -> None:
+    """A dossier is changed where it was written: the center's node, or the hub."""
+    if intake.synced_from == "node":
+        raise ServiceError(
+            "Hồ sơ này được ghi trên máy của Trung tâm (node): hãy cập nhật trên máy đó.",
+            status=409,
+        )
+    if intake.synced_from == "hub":
+        raise ServiceError(
+            "Hồ sơ này được ghi trên máy chủ của tỉnh: hãy cập nhật trên máy chủ đó.",
+            status=409,
+        )
+
+
 def receipt_number(center: Center, year: int, sequence: int) -> str:
     return f"{center.prefix}-TAM-{year}-{sequence:06d}"
 
@@ -248,6 +271,12 @@ def intake_create(
         first = next(iter(errors.values()))
         raise ServiceError(first, fields=errors)
 
+    if _node_owns(center):
+        raise ServiceError(
+            "Trung tâm này tiếp nhận hồ sơ giấy trên máy riêng của Trung tâm (node): "
+            "hãy ghi phiếu trên máy đó, hồ sơ sẽ tự chuyển lên máy chủ của tỉnh.",
+            status=409,
+        )
     cutoff = known.cutoff if known else None
     due = Calendar.for_center(center).return_date(moment, days, cutoff)
     year = timezone.localtime(moment).year
@@ -322,6 +351,7 @@ def intake_reenter(
     now = now or timezone.now()
     with transaction.atomic():
         locked = PaperIntake.objects.select_for_update().get(pk=intake.pk)
+        _written_here(locked)
         if locked.reentered_at is not None:
             if locked.dossier_code == code:
                 return ReentryResult(locked, dossier_code_warning(code))
@@ -353,6 +383,7 @@ def intake_db_check(
         )
     with transaction.atomic():
         locked = PaperIntake.objects.select_for_update().get(pk=intake.pk)
+        _written_here(locked)
         if locked.db_checked_at is None:
             locked.db_checked_at = now or timezone.now()
             locked.db_checked_by = actor

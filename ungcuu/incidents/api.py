@@ -212,7 +212,7 @@ def incident_list(
 @router.get("/incidents/{incident_id}", response=IncidentDetailOut, summary="Một sự cố")
 def incident_detail(request, incident_id: Id):
     incident = incident_get(request.auth, incident_id)
-    events = incident.events.select_related("actor").order_by("at", "id")
+    events = incident.events.select_related("actor").order_by("hlc", "uuid")
     incident.events_list = [EventOut.of(e) for e in events]
     return incident
 

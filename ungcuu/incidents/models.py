@@ -8,6 +8,7 @@ row again from the events alone.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
@@ -180,6 +181,15 @@ class CorrelationRule(models.Model):
         ]
 
 
+class SyncedFrom(models.TextChoices):
+    """Where a record came from when it was not written here: a center's node and its
+    province's hub each own the records they write (ungcuu/sync)."""
+
+    HERE = "", _("Ghi tại máy này")
+    HUB = "hub", _("Từ máy chủ của tỉnh")
+    NODE = "node", _("Từ máy của Trung tâm")
+
+
 class IncidentQuerySet(models.QuerySet):
     def open(self) -> IncidentQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -267,6 +277,9 @@ class Incident(models.Model):
     # Number, type, description and cause without diacritics, for search that
     # works the same on SQLite and PostgreSQL.
     search_text = models.TextField(blank=True, editable=False)
+    synced_from = models.CharField(
+        max_length=4, choices=SyncedFrom.choices, default="", blank=True, editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = IncidentQuerySet.as_manager()
@@ -314,15 +327,37 @@ class IncidentEvent(models.Model):
     at = models.DateTimeField("thời điểm")
     recorded_at = models.DateTimeField("ghi nhận lúc", auto_now_add=True)
     payload = models.JSONField(default=dict, blank=True)
+    # The timeline's order (a hybrid logical clock, in microseconds): the event's time,
+    # or one more than the incident's latest event when that is later. An event written
+    # after another was seen sorts after it whatever the two machines' clocks say; events
+    # written apart (a node and its hub during a cut) sort by time, then uuid.
+    hlc = models.BigIntegerField(default=0, editable=False)
+    synced_from = models.CharField(
+        max_length=4, choices=SyncedFrom.choices, default="", blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "diễn biến"
         verbose_name_plural = "diễn biến"
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["incident", "at"], name="event_incident_at")]
+        ordering = ["hlc", "uuid"]
+        indexes = [
+            models.Index(fields=["incident", "at"], name="event_incident_at"),
+            models.Index(fields=["incident", "hlc"], name="event_incident_hlc"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.hlc and self.at is not None:
+            self.hlc = micros(self.at)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.at:%d/%m/%Y %H:%M}"
+
+
+def micros(moment) -> int:
+    """A moment as whole microseconds since the epoch (the timeline's clock)."""
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 class IncidentEscalation(models.Model):

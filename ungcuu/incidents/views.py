@@ -167,7 +167,7 @@ def _detail_context(request, incident, **extra):
             ),
             None,
         ),
-        "events": incident.events.select_related("actor").order_by("-at", "-id"),
+        "events": incident.events.select_related("actor").order_by("-hlc", "-uuid"),
         "attachments": incident.attachments.all(),
         "allowed": allowed,
         "status_actions": bool(allowed & STATUS_ACTIONS),

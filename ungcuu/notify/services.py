@@ -34,6 +34,7 @@ from ungcuu.incidents.models import (
     EventKind,
     Incident,
     IncidentEvent,
+    micros,
 )
 from ungcuu.notify import major, transport
 from ungcuu.notify.messages import SMS_LIMIT, incident_message
@@ -53,6 +54,8 @@ from ungcuu.notify.models import (
 from ungcuu.org.models import Contact, DutyShift, Organisation, Role, User
 from ungcuu.org.selectors import contacts_for
 from ungcuu.readiness.models import SupplyItem, SupplyKind
+from ungcuu.sync import audience
+from ungcuu.sync import outbox as sync_outbox
 
 MAX_ATTEMPTS = 5
 MAX_CHANNELS = 5  # tried per attempt: bounds how long one attempt can take
@@ -389,6 +392,7 @@ def _queue(
     """Write the delivery rows (in the caller's transaction) and, unless the caller
     sends them itself, ask the worker to send them once it commits. Without ``save``
     the rows are only made, for the caller to write many incidents' at once."""
+    people, contacts = audience.told_here(incident, people, contacts)
     if channels is None:
         channels = _channels_of(people, contacts)
     created = []
@@ -954,6 +958,7 @@ def _event(delivery: Delivery, *, ok: bool, channel: Channel | None, error: str,
         kind=EventKind.NOTIFIED,
         actor=None,
         at=now,
+        hlc=micros(now),  # bulk_create does not call save()
         payload={
             "delivery": str(delivery.key),
             "level": delivery.level,
@@ -1071,9 +1076,10 @@ def _mark_sent(sent: list[tuple[Delivery, Channel]]) -> None:
             Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING).update(
                 state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
             )
-        IncidentEvent.objects.bulk_create(
+        events = IncidentEvent.objects.bulk_create(
             _event(d, ok=True, channel=channel, error="", now=sent_at) for d, channel in sent
         )
+        sync_outbox.record_events(events)  # bulk_create sends no signal
 
 
 def _retry_later(delivery: Delivery, error: str) -> str:

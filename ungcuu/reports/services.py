@@ -106,7 +106,7 @@ def minutes_draft(incident: Incident, *, now: datetime | None = None) -> dict:
     """Minutes filled from the incident and its timeline, for the person to edit."""
     now = now or timezone.now()
     center = incident.center
-    events = list(incident.events.select_related("actor").order_by("at", "id"))
+    events = list(incident.events.select_related("actor").order_by("hlc", "uuid"))
     people: list[User] = []
     for person in [incident.reporter, incident.acknowledged_by, incident.assignee] + [
         e.actor for e in events

@@ -50,8 +50,18 @@ AUTOMATIC_NAMESPACE = uuid_lib.UUID("5b0e7c1e-8f7c-4f0e-9a57-1c0d2a7e4b11")
 
 
 def _next_number(center: Center, year: int) -> str:
-    """The next number at a center in a year, e.g. BN-2026-0007 (inside a transaction)."""
-    return f"{center.prefix}-{year}-{next_in_year(IncidentSequence, center, year):04d}"
+    """The next number at a center in a year, e.g. BN-2026-0007 (inside a transaction).
+    A hub numbering for a center that has its own node writes BN-2026-H0012: the node
+    gives the center's plain numbers, so the two never meet (ungcuu/sync)."""
+    mark = "H" if hub_numbers(center) else ""
+    return f"{center.prefix}-{year}-{mark}{next_in_year(IncidentSequence, center, year):04d}"
+
+
+def hub_numbers(center: Center) -> bool:
+    from ungcuu.sync.conf import is_node
+    from ungcuu.sync.outbox import noded_center_ids
+
+    return not is_node() and center.pk in noded_center_ids()
 
 
 @dataclass

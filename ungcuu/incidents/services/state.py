@@ -75,18 +75,42 @@ DERIVED_FIELDS = (
 )
 
 
+def fold(events) -> tuple[Incident, list[IncidentEvent]]:
+    """Apply ``events`` (in timeline order) to a blank incident.
+
+    An event whose change the state no longer allows is kept in the timeline but changes
+    nothing: on one machine that cannot happen (each event is checked when written), but
+    a node and its hub may each write one while the link is cut — resolved at the
+    center's node, reopened or acknowledged at the hub. Both apply the same merged
+    timeline in the same order (``hlc``, then ``uuid``), so both come to the same state.
+    Returns the state and the events that changed nothing (the page shows them)."""
+    blank = Incident(status=Status.REPORTED, steps_done=[], citizens_affected=0, dossiers_delayed=0)
+    superseded = []
+    for event in events:
+        allowed_from = permissions.TRANSITIONS.get(event.kind, (None,))[0]
+        if allowed_from is not None and blank.status not in allowed_from:
+            superseded.append(event)
+            continue
+        apply_event(blank, event)
+    return blank, superseded
+
+
 def derive_state(incident: Incident) -> dict:
     """The derived fields as the timeline alone gives them."""
-    blank = Incident(
-        pk=incident.pk,
-        status=Status.REPORTED,
-        steps_done=[],
-        citizens_affected=0,
-        dossiers_delayed=0,
-    )
-    for event in incident.events.order_by("at", "id"):
-        apply_event(blank, event)
+    blank, _superseded = fold(incident.events.order_by("hlc", "uuid"))
     return {field: getattr(blank, field) for field in DERIVED_FIELDS}
+
+
+def superseded_events(incident: Incident, events=None) -> set[int]:
+    """The ids of the events that changed nothing when the timeline was merged."""
+    if incident.synced_from == "" and not _has_foreign_events(incident):
+        return set()
+    ordered = events if events is not None else incident.events.order_by("hlc", "uuid")
+    return {event.pk for event in fold(sorted(ordered, key=lambda e: (e.hlc, str(e.uuid))))[1]}
+
+
+def _has_foreign_events(incident: Incident) -> bool:
+    return incident.events.exclude(synced_from="").exists()
 
 
 @transaction.atomic
@@ -96,7 +120,7 @@ def incident_rebuild(*, incident: Incident) -> Incident:
         setattr(incident, field, value)
     incident.search_text = _search_text(incident)
     incident.save()
-    for event in incident.events.filter(kind=EventKind.ESCALATED).order_by("at", "id"):
+    for event in incident.events.filter(kind=EventKind.ESCALATED).order_by("hlc", "uuid"):
         _record_escalations(incident, event)
     return incident
 

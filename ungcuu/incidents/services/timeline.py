@@ -18,6 +18,7 @@ from ungcuu.incidents.models import (
     Incident,
     IncidentEscalation,
     IncidentEvent,
+    micros,
 )
 from ungcuu.incidents.services.common import (
     _count,
@@ -94,6 +95,7 @@ def _append(
             kind=kind,
             actor=actor,
             at=now,
+            hlc=next_hlc(locked, now),
             payload=payload or {},
         )
         apply_event(locked, event)
@@ -103,6 +105,13 @@ def _append(
             after(locked, event)
     incident.refresh_from_db()
     return event, True
+
+
+def next_hlc(incident: Incident, now: datetime) -> int:
+    """The new event's place in the timeline: after every event of the incident, whatever
+    the clock of the machine that wrote them (under the row lock)."""
+    latest = incident.events.order_by("-hlc").values_list("hlc", flat=True).first() or 0
+    return max(micros(now), latest + 1)
 
 
 def incident_acknowledge(
@@ -216,7 +225,7 @@ def incident_step(
             incident.events.filter(
                 kind__in=[EventKind.STEP_DONE, EventKind.STEP_UNDONE], payload__step=position
             )
-            .order_by("-at", "-id")
+            .order_by("-hlc", "-uuid")
             .first()
         )
         if latest is None:

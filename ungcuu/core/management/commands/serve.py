@@ -57,6 +57,9 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        from ungcuu.sync.node import prepare
+
+        prepare(self.stdout)  # a center's node: filled from its hub before it serves
         # Serve the collected, compressed copies (for workers forked or spawned).
         os.environ["UNGCUU_STATIC_COLLECTED"] = "1"
         settings.WHITENOISE_USE_FINDERS = False

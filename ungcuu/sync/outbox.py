@@ -1,0 +1,91 @@
+"""Every record written here that the other side needs goes into the outbox (Change),
+in the same transaction as the record itself.
+
+A node records everything it writes; a hub only what it writes for centers that have a
+node. Records that came from the other side (``synced_from`` set) are never sent back."""
+
+from __future__ import annotations
+
+import time
+
+from django.db.models.signals import post_save
+
+from ungcuu.sync.conf import is_node
+
+KINDS = ("incident", "event", "intake")
+_NODED_TTL = 30.0
+_noded: dict[str, object] = {"at": 0.0, "ids": frozenset()}
+
+
+def noded_center_ids() -> frozenset[int]:
+    """The centers with a node (at a hub), read again every half minute."""
+    now = time.monotonic()
+    if now - _noded["at"] > _NODED_TTL:
+        from ungcuu.sync.models import Node
+
+        _noded["ids"] = frozenset(
+            Node.objects.filter(revoked_at__isnull=True).values_list("center_id", flat=True)
+        )
+        _noded["at"] = now
+    return _noded["ids"]
+
+
+def forget_noded() -> None:
+    _noded["at"] = 0.0
+
+
+def wanted(center_id: int) -> bool:
+    return is_node() or center_id in noded_center_ids()
+
+
+def record(kind: str, center_id: int, key) -> None:
+    from ungcuu.sync.models import Change
+
+    if wanted(center_id):
+        Change.objects.create(center_id=center_id, kind=kind, key=key)
+
+
+def record_events(events) -> None:
+    """Events written in bulk (the "sent" lines of many messages at once)."""
+    from ungcuu.incidents.models import Incident
+    from ungcuu.sync.models import Change
+
+    events = [e for e in events if e.synced_from == ""]
+    if not events:
+        return
+    centers = dict(
+        Incident.objects.filter(pk__in={e.incident_id for e in events}).values_list(
+            "pk", "center_id"
+        )
+    )
+    rows = [
+        Change(center_id=centers[e.incident_id], kind="event", key=e.uuid)
+        for e in events
+        if wanted(centers[e.incident_id])
+    ]
+    if rows:
+        Change.objects.bulk_create(rows)
+
+
+def _incident_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.synced_from == "":
+        record("incident", instance.center_id, instance.client_uuid)
+
+
+def _event_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not raw and created and instance.synced_from == "":
+        record("event", instance.incident.center_id, instance.uuid)
+
+
+def _intake_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.synced_from == "":
+        record("intake", instance.center_id, instance.client_uuid)
+
+
+def connect() -> None:
+    from ungcuu.continuity.models import PaperIntake
+    from ungcuu.incidents.models import Incident, IncidentEvent
+
+    post_save.connect(_incident_saved, sender=Incident, dispatch_uid="sync-incident")
+    post_save.connect(_event_saved, sender=IncidentEvent, dispatch_uid="sync-event")
+    post_save.connect(_intake_saved, sender=PaperIntake, dispatch_uid="sync-intake")

@@ -1,0 +1,263 @@
+"""The records a node and its hub exchange, as plain JSON, and how each side applies
+the other's.
+
+Reference data (the center, its people, the catalog, contacts…) carries the hub's ids on
+both sides (reference.py), so foreign keys to it travel as ids. Records both sides write
+(incidents, their events, paper dossiers) travel under their UUIDs, since each side
+numbers its rows itself.
+
+Rules of the merge:
+- An incident, a paper dossier: one writer, the side that made it. The other side's copy
+  follows the writer's (its fields are replaced); a record of our own that the other
+  side sends back is left as it is.
+- Events: append-only; either side may add events to any incident of the center. An
+  event already here is skipped, so a batch applied twice changes nothing. The
+  incident's state is then derived again from the merged timeline
+  (incidents.services.state.fold), the same way on both sides.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from ungcuu.continuity.models import PaperIntake
+from ungcuu.core.errors import ServiceError
+from ungcuu.incidents.models import Incident, IncidentEvent
+from ungcuu.org.models import User
+
+INCIDENT_FIELDS = (
+    "client_digest",
+    "number",
+    "center_id",
+    "incident_type_id",
+    "tier",
+    "description",
+    "impact",
+    "citizens_waiting",
+    "started_at",
+    "reported_at",
+    "reporter_id",
+    "is_drill",
+    "source",
+    "playbook",
+)
+INTAKE_SKIP = {"id", "client_uuid", "synced_from", "incident", "created_at"}
+
+
+class SyncError(ServiceError):
+    pass
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid_lib.UUID):
+        return str(value)
+    return value
+
+
+def dump_incident(incident: Incident) -> dict:
+    data = {name: _plain(getattr(incident, name)) for name in INCIDENT_FIELDS}
+    data["uuid"] = str(incident.client_uuid)
+    data["reporter_name"] = incident.reporter.display_name if incident.reporter_id else ""
+    return data
+
+
+def dump_event(event: IncidentEvent) -> dict:
+    return {
+        "uuid": str(event.uuid),
+        "incident": str(event.incident.client_uuid),
+        "kind": event.kind,
+        "actor_id": event.actor_id,
+        "actor_name": event.actor.display_name if event.actor_id else "",
+        "at": event.at.isoformat(),
+        "hlc": event.hlc,
+        "payload": event.payload,
+    }
+
+
+def _intake_fields() -> list:
+    return [f for f in PaperIntake._meta.concrete_fields if f.name not in INTAKE_SKIP]
+
+
+def dump_intake(intake: PaperIntake) -> dict:
+    data = {f.attname: _plain(getattr(intake, f.attname)) for f in _intake_fields()}
+    data["uuid"] = str(intake.client_uuid)
+    data["incident"] = str(intake.incident.client_uuid) if intake.incident_id else None
+    return data
+
+
+DUMPERS = {"incident": dump_incident, "event": dump_event, "intake": dump_intake}
+ORDER = {"incident": 0, "event": 1, "intake": 2}
+
+
+def load_changes(changes) -> list[dict]:
+    """The current state of the changed records, each once, parents before children."""
+    keys: dict[str, list] = {"incident": [], "event": [], "intake": []}
+    for change in changes:
+        if change.kind in keys and change.key not in keys[change.kind]:
+            keys[change.kind].append(change.key)
+    records = []
+    incidents = Incident.objects.select_related("reporter").in_bulk(
+        keys["incident"], field_name="client_uuid"
+    )
+    records += [{"kind": "incident", "data": dump_incident(i)} for i in incidents.values()]
+    events = (
+        IncidentEvent.objects.select_related("incident", "actor")
+        .filter(uuid__in=keys["event"])
+        .order_by("hlc", "uuid")
+    )
+    records += [{"kind": "event", "data": dump_event(e)} for e in events]
+    intakes = PaperIntake.objects.select_related("incident").filter(client_uuid__in=keys["intake"])
+    records += [{"kind": "intake", "data": dump_intake(i)} for i in intakes]
+    return records
+
+
+@dataclass
+class Applied:
+    """What a batch changed here, for the side effects that follow its commit."""
+
+    new_incidents: list[int] = field(default_factory=list)
+    new_events: list[int] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+    skipped: int = 0
+
+
+def _moment(value):
+    if value in (None, ""):
+        return None
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise SyncError(f"Thời điểm không hợp lệ: {value!r}.")
+    return moment
+
+
+def _user_id(user_id, fallback_name: str = ""):
+    """A person of this side, or None when the hub's person was not copied here (only the
+    center's own people are)."""
+    if user_id is None:
+        return None
+    return user_id if User.objects.filter(pk=user_id).exists() else None
+
+
+def _stand_in() -> int:
+    from ungcuu.org.system import system_user
+
+    return system_user().pk
+
+
+def apply_incident(data: dict, origin: str, applied: Applied) -> None:
+    key = uuid_lib.UUID(str(data["uuid"]))
+    values = {name: data.get(name) for name in INCIDENT_FIELDS}
+    for name in ("started_at", "reported_at"):
+        values[name] = _moment(values[name])
+    values["reporter_id"] = _user_id(values["reporter_id"]) or _stand_in()
+    existing = Incident.objects.filter(client_uuid=key).first()
+    if existing is not None:
+        if existing.synced_from == "":  # ours: the other side's copy follows us
+            applied.skipped += 1
+            return
+        changed = [n for n, v in values.items() if getattr(existing, n) != v]
+        if changed:
+            for name in changed:
+                setattr(existing, name, values[name])
+            existing.save(update_fields=[*changed, "updated_at"])
+        applied.touched.add(existing.pk)
+        return
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(client_uuid=key, synced_from=origin, **values)
+    except IntegrityError as exc:
+        raise SyncError(f"Không ghi được sự cố {values.get('number')}: {exc}") from exc
+    applied.new_incidents.append(incident.pk)
+    applied.touched.add(incident.pk)
+
+
+def apply_event(data: dict, origin: str, applied: Applied) -> None:
+    key = uuid_lib.UUID(str(data["uuid"]))
+    if IncidentEvent.objects.filter(uuid=key).exists():
+        applied.skipped += 1
+        return
+    incident = Incident.objects.filter(client_uuid=data["incident"]).only("pk").first()
+    if incident is None:
+        raise SyncError(f"Diễn biến {key} thuộc một sự cố chưa có ở đây.")
+    payload = dict(data.get("payload") or {})
+    actor_id = _user_id(data.get("actor_id"))
+    if actor_id is None and data.get("actor_name"):
+        payload.setdefault("actor_name", data["actor_name"])
+    event = IncidentEvent.objects.create(
+        uuid=key,
+        incident_id=incident.pk,
+        kind=data["kind"],
+        actor_id=actor_id,
+        at=_moment(data["at"]),
+        hlc=int(data["hlc"]),
+        payload=payload,
+        synced_from=origin,
+    )
+    applied.new_events.append(event.pk)
+    applied.touched.add(incident.pk)
+
+
+def apply_intake(data: dict, origin: str, applied: Applied) -> None:
+    key = uuid_lib.UUID(str(data["uuid"]))
+    values = {}
+    for f in _intake_fields():
+        value = data.get(f.attname)
+        if f.get_internal_type() == "DateTimeField":
+            value = _moment(value)
+        elif f.get_internal_type() == "DateField" and isinstance(value, str):
+            value = parse_date(value)
+        if f.is_relation and f.related_model is User and value is not None:
+            value = _user_id(value) or (None if f.null else _stand_in())
+        values[f.attname] = value
+    incident_key = data.get("incident")
+    values["incident_id"] = (
+        Incident.objects.filter(client_uuid=incident_key).values_list("pk", flat=True).first()
+        if incident_key
+        else None
+    )
+    existing = PaperIntake.objects.filter(client_uuid=key).first()
+    if existing is not None:
+        if existing.synced_from == "":
+            applied.skipped += 1
+            return
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        return
+    try:
+        with transaction.atomic():
+            PaperIntake.objects.create(client_uuid=key, synced_from=origin, **values)
+    except IntegrityError as exc:
+        raise SyncError(f"Không ghi được hồ sơ {values.get('receipt_number')}: {exc}") from exc
+
+
+APPLIERS = {"incident": apply_incident, "event": apply_event, "intake": apply_intake}
+
+
+def apply_records(records: list[dict], origin: str) -> Applied:
+    """Apply a batch from the other side in one transaction (the caller's), parents
+    first; then derive each touched incident's state from its merged timeline."""
+    from ungcuu.incidents.services.state import incident_rebuild
+
+    applied = Applied()
+    if not isinstance(records, list):
+        raise SyncError("Gói đồng bộ không hợp lệ.")
+    ordered = sorted(
+        (r for r in records if isinstance(r, dict) and r.get("kind") in APPLIERS),
+        key=lambda r: ORDER[r["kind"]],
+    )
+    for record in ordered:
+        try:
+            APPLIERS[record["kind"]](record["data"], origin, applied)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SyncError(f"Bản ghi đồng bộ không hợp lệ ({record['kind']}): {exc}") from exc
+    for incident in Incident.objects.filter(pk__in=applied.touched):
+        incident_rebuild(incident=incident)
+    return applied

@@ -1,0 +1,121 @@
+"""What a node copies from its hub: the hub owns it, the node reads it.
+
+The rows keep the hub's ids, so records written on either side point at the same
+people, types and units. Only the center's own people are copied (with their password
+hashes: they sign in at the node with the same passwords).
+
+``snapshot(center, first=True)`` is what an empty node fills itself with; later pulls
+bring ``snapshot(center)`` again when its digest changed (the catalog, contacts,
+policies, holidays, guides, the center's people). The center's own readiness records
+come with the first snapshot only: from then on the node keeps them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.apps import apps
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Q
+
+from ungcuu.org.models import Center, User
+from ungcuu.org.system import SYSTEM_USERNAME, system_user
+
+
+def _querysets(center: Center, first: bool) -> list:
+    province_id = center.province_id
+    people = User.objects.filter(Q(center=center) | Q(pk=system_user().pk))
+    orgs = apps.get_model("org", "Organisation").objects.filter(
+        Q(province_id=province_id) | Q(province__isnull=True)
+    )
+    contacts = apps.get_model("org", "Contact").objects.filter(
+        Q(center=center) | Q(center__isnull=True, organisation__in=orgs)
+    )
+    own = Q(province_id=province_id) | Q(center=center)
+    model = apps.get_model
+    sets = [
+        model("org", "Province").objects.filter(pk=province_id),
+        Center.objects.filter(province_id=province_id),
+        orgs,
+        people,
+        contacts,
+        model("org", "DutyShift").objects.filter(center=center),
+        model("notify", "Channel").objects.filter(Q(person__in=people) | Q(contact__in=contacts)),
+        model("notify", "RoutingPolicy").objects.filter(center=center),
+        model("catalog", "IncidentType").objects.all(),
+        model("catalog", "PlaybookStep").objects.all(),
+        model("catalog", "PlanSetting").objects.filter(own),
+        model("catalog", "ReportBody").objects.filter(own & Q(organisation__in=orgs)),
+        model("catalog", "TypeAdjustment").objects.filter(own),
+        model("continuity", "CalendarDay").objects.all(),
+        model("continuity", "Procedure").objects.all(),
+        model("readiness", "ReadinessPolicy").objects.filter(center=center),
+        model("readiness", "CheckItem").objects.filter(Q(center=center) | Q(center__isnull=True)),
+        model("knowledge", "Guide").objects.all(),
+        model("knowledge", "GuideStep").objects.all(),
+        model("knowledge", "GuideNote").objects.filter(center=center),
+        model("otp_totp", "TOTPDevice").objects.filter(user__in=people),
+        model("otp_static", "StaticDevice").objects.filter(user__in=people),
+        model("otp_static", "StaticToken").objects.filter(device__user__in=people),
+    ]
+    if first:
+        sets += [
+            model("incidents", "IncidentSequence").objects.filter(center=center),
+            model("continuity", "IntakeSequence").objects.filter(center=center),
+            model("continuity", "BoardNotice").objects.filter(center=center),
+            model("readiness", "SupplyItem").objects.filter(center=center),
+            model("readiness", "Equipment").objects.filter(center=center),
+            model("readiness", "Certificate").objects.filter(center=center),
+            model("readiness", "TrainingRecord").objects.filter(center=center),
+        ]
+    return sets
+
+
+def snapshot(center: Center, *, first: bool = False) -> tuple[str, str]:
+    """The serialized reference data of ``center`` and its digest."""
+    parts = [
+        serializers.serialize("json", qs.order_by("pk"), use_natural_foreign_keys=False)
+        for qs in _querysets(center, first)
+    ]
+    text = "[" + ",".join(p.strip()[1:-1] for p in parts if p.strip() not in ("[]", "")) + "]"
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
+def _dangling_users(obj, known: set[int], stand_in: int) -> None:
+    """A foreign key to a person who was not copied (a province user who wrote a
+    guide note): empty when it may be, else the system account."""
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and field.related_model is User:
+            value = getattr(obj, field.attname)
+            if value is not None and value not in known:
+                setattr(obj, field.attname, None if field.null else stand_in)
+
+
+def apply_snapshot(text: str) -> int:
+    """Write the hub's reference rows here, under the hub's ids. Returns how many."""
+    objects = list(serializers.deserialize("json", text, ignorenonexistent=True))
+    known = {o.object.pk for o in objects if isinstance(o.object, User)}
+    stand_in = next(
+        (
+            o.object.pk
+            for o in objects
+            if isinstance(o.object, User) and o.object.username == SYSTEM_USERNAME
+        ),
+        None,
+    )
+    tables = set()
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for item in objects:
+            if isinstance(item.object, User):
+                item.m2m_data = {}  # groups and permissions are not used
+            elif stand_in is not None:
+                _dangling_users(item.object, known, stand_in)
+            item.save()
+            tables.add(item.object._meta.db_table)
+        connection.check_constraints(table_names=sorted(tables))
+    models = {type(item.object) for item in objects}
+    with connection.cursor() as cursor:  # PostgreSQL: ids made here come after the hub's
+        for statement in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(statement)
+    return len(objects)
