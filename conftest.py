@@ -9,6 +9,7 @@ from ungcuu.catalog.models import IncidentType
 from ungcuu.core.testing import make_user
 from ungcuu.org.models import Organisation, OrganisationKind, Role
 from ungcuu.org.services import center_create
+from ungcuu.sync import outbox as sync_outbox
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +20,7 @@ def _test_settings(settings, tmp_path):
     settings.BASE_URL = ""
     settings.PASSWORD_HASHERS = ["ungcuu.core.testing.FastArgon2PasswordHasher"]
     catalog_cache.clear()  # each test's database has its own catalog rows
+    sync_outbox.forget_noded()  # nor does a center keep the node of an earlier test
     # A cache of its own (counters such as the wrong-token throttle start at zero), never
     # the Redis a REDIS_URL in the environment points at.
     settings.CACHES = {

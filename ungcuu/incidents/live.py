@@ -26,6 +26,9 @@ class CenterState:
     since: datetime | None = None  # when the oldest open incident began
     types: list[str] = field(default_factory=list)  # the open incidents' type names
     majors: list[str] = field(default_factory=list)  # the numbers of their major incidents
+    has_node: bool = False  # runs its own node (ungcuu/sync)
+    node_seen: datetime | None = None  # the node's last call to the hub
+    node_silent: bool = False  # silent longer than the hub's setting
 
 
 @dataclass
@@ -74,6 +77,16 @@ def province_picture(province: Province) -> Picture:
     for center_id in set(paper):
         if center_id in states:
             states[center_id].paper = True
+    from ungcuu.sync.selectors import nodes_for
+
+    for node in nodes_for(Q(center__province=province, revoked_at__isnull=True)):
+        if node.center_id in states:
+            state = states[node.center_id]
+            state.has_node, state.node_seen, state.node_silent = (
+                True,
+                node.last_seen_at,
+                node.silent,
+            )
     majors = list(
         MajorIncident.objects.filter(
             Q(province=province) | Q(scope="national"), status=MajorStatus.OPEN

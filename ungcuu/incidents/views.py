@@ -167,7 +167,7 @@ def _detail_context(request, incident, **extra):
             ),
             None,
         ),
-        "events": incident.events.select_related("actor").order_by("-hlc", "-uuid"),
+        "events": _timeline(incident),
         "attachments": incident.attachments.all(),
         "allowed": allowed,
         "status_actions": bool(allowed & STATUS_ACTIONS),
@@ -184,6 +184,18 @@ def _detail_context(request, incident, **extra):
     }
     context.update(extra)
     return context
+
+
+def _timeline(incident):
+    """The events, latest first; one written on the other side of a node's link that
+    changed nothing (the incident had moved on meanwhile) is marked so."""
+    from ungcuu.incidents.services.state import superseded_events
+
+    events = list(incident.events.select_related("actor").order_by("-hlc", "-uuid"))
+    superseded = superseded_events(incident, events)
+    for event in events:
+        event.superseded = event.pk in superseded
+    return events
 
 
 def _escalation_choices(incident):

@@ -14,12 +14,16 @@ and can be reopened.
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_delete, post_save
+from django.test.signals import setting_changed
 from django.utils import timezone
 
 from ungcuu.core.errors import ServiceError
@@ -31,7 +35,7 @@ from ungcuu.incidents.models import (
     MajorScope,
     MajorStatus,
 )
-from ungcuu.org.models import Role, User
+from ungcuu.org.models import Center, Role, User
 from ungcuu.org.scope import sees_everything
 
 DEFAULT_CENTERS = 3
@@ -67,6 +71,72 @@ def rule_for(province_id: int | None, type_id: int) -> Rule:
         Q(incident_type_id=type_id) | Q(incident_type__isnull=True),
     )
     return _best_rule(rows, type_id)
+
+
+# Every report asks for its rule: the answer is kept a few seconds per process (an admin's
+# edit shows within RULE_TTL everywhere, at once in the process that saved it).
+RULE_TTL = 30.0
+_rules: dict[tuple[int | None, int], tuple[float, Rule]] = {}
+_rules_lock = threading.Lock()
+
+
+def _cached_rule(province_id: int | None, type_id: int) -> Rule:
+    key, now = (province_id, type_id), time.monotonic()
+    hit = _rules.get(key)
+    if hit is not None and now - hit[0] < RULE_TTL:
+        return hit[1]
+    rule = rule_for(province_id, type_id)
+    with _rules_lock:
+        _rules[key] = (now, rule)
+    return rule
+
+
+def forget_rules(**_kwargs) -> None:
+    with _rules_lock:
+        _rules.clear()
+
+
+# A rule saved or deleted here counts at once; a test's settings mark a new database.
+post_save.connect(forget_rules, sender=CorrelationRule, dispatch_uid="major-rule-saved")
+post_delete.connect(forget_rules, sender=CorrelationRule, dispatch_uid="major-rule-deleted")
+setting_changed.connect(forget_rules, dispatch_uid="major-rule-settings")
+
+
+def _other_centers(incident: Incident, rule: Rule, now: datetime) -> int:
+    """How many other centers of the province (at most K-1) have an open incident of the
+    type, not yet in a major incident, reported within the window. Asked center by center
+    (EXISTS through the (status, center) index), so a center that reports the type many
+    times is never read row by row."""
+    since = now - timedelta(minutes=rule.minutes)
+    loose = Incident.objects.filter(
+        center_id=OuterRef("pk"),
+        incident_type_id=incident.incident_type_id,
+        status__in=OPEN_STATUSES,
+        is_drill=False,
+        reported_at__gte=since,
+        major_incident__isnull=True,
+    )
+    return len(
+        Center.objects.filter(province_id=incident.center.province_id)
+        .exclude(pk=incident.center_id)
+        .filter(Exists(loose))
+        .order_by()
+        .values_list("pk", flat=True)[: rule.centers - 1]
+    )
+
+
+def _open_major_id(incident_type_id: int, province_id: int | None) -> int | None:
+    """The open major incident's id, read without a lock (the report path's first look)."""
+    return (
+        MajorIncident.objects.filter(
+            scope=MajorScope.PROVINCE,
+            province_id=province_id,
+            incident_type_id=incident_type_id,
+            status=MajorStatus.OPEN,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _candidates(incident: Incident, rule: Rule, now: datetime):
@@ -111,21 +181,35 @@ def _open_major(incident_type_id: int, province_id: int | None) -> MajorIncident
     )
 
 
-@transaction.atomic
 def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncident | None:
     """Fold ``incident`` into its province's open major incident of the type, or open one
     when the rule's K centers are reached. Returns the major incident it belongs to (None
     when it stands alone). Called in the report's own transaction, so the first messages
-    already know; safe to call twice and from two workers at once."""
+    already know; safe to call twice and from two workers at once.
+
+    Most reports stand alone: they are answered by two reads without a lock (is a major
+    incident open, how many other centers reported). Only a report that joins or may
+    open a major incident takes the locks."""
     now = now or timezone.now()
     if incident.major_incident_id:
         return incident.major_incident
     if incident.is_drill or incident.status not in OPEN_STATUSES:
         return None
     province_id = incident.center.province_id
-    rule = rule_for(province_id, incident.incident_type_id)
+    rule = _cached_rule(province_id, incident.incident_type_id)
     if not rule.enabled:
         return None
+    if (
+        _open_major_id(incident.incident_type_id, province_id) is None
+        and _other_centers(incident, rule, now) + 1 < rule.centers
+    ):
+        return None
+    with transaction.atomic():
+        return _fold(incident, rule, province_id, now)
+
+
+def _fold(incident: Incident, rule: Rule, province_id: int | None, now: datetime):
+    """Join the open major incident (locked) or open one (in a transaction)."""
     for _attempt in range(3):
         major = _open_major(incident.incident_type_id, province_id)
         if major is not None:
@@ -134,17 +218,9 @@ def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncide
             )
             incident.major_incident = major
             return major
-        loose = _candidates(incident, rule, now).filter(major_incident__isnull=True)
-        # At most K distinct centers come back: a busy center's many reports are not read
-        # one by one on every report (bench/incident_create.py).
-        others = (
-            loose.exclude(center_id=incident.center_id)
-            .order_by()
-            .values_list("center_id", flat=True)
-            .distinct()[: rule.centers - 1]
-        )
-        if len(set(others)) + 1 < rule.centers:
+        if _other_centers(incident, rule, now) + 1 < rule.centers:
             return None
+        loose = _candidates(incident, rule, now).filter(major_incident__isnull=True)
         members = list(loose.values_list("pk", "center_id", "started_at"))
         if incident.pk not in {pk for pk, _c, _s in members}:
             members.append((incident.pk, incident.center_id, incident.started_at))
