@@ -392,6 +392,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    synced_from = models.CharField(
+        max_length=4, choices=SyncedFrom.choices, default="", blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "ảnh/video"

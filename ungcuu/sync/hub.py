@@ -48,7 +48,7 @@ def node_add(center: Center) -> tuple[Node, str]:
 
 def _seed(center: Center) -> None:
     from ungcuu.continuity.models import PaperIntake
-    from ungcuu.incidents.models import Incident, IncidentEvent
+    from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
 
     rows = [
         Change(center=center, kind="incident", key=key)
@@ -66,6 +66,12 @@ def _seed(center: Center) -> None:
         Change(center=center, kind="intake", key=key)
         for key in PaperIntake.objects.filter(center=center, synced_from="").values_list(
             "client_uuid", flat=True
+        )
+    ]
+    rows += [
+        Change(center=center, kind="attachment", key=key)
+        for key in Attachment.objects.filter(incident__center=center, synced_from="").values_list(
+            "uuid", flat=True
         )
     ]
     Change.objects.bulk_create(rows, batch_size=1000)
@@ -164,7 +170,8 @@ def pull(node: Node, body: dict) -> dict:
         if change.id != safe + 1 and now - change.at < GAP_WAIT:
             break
         safe = change.id
-    taken = [c for c in changes if c.id <= safe]
+    taken = records.batch_of([c for c in changes if c.id <= safe])
+    safe = taken[-1].id if taken else cursor
     answer = {
         "records": records.load_changes(taken),
         "cursor": safe,

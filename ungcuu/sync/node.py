@@ -148,6 +148,7 @@ def push_once(config: NodeConfig) -> int:
     changes = list(Change.objects.filter(id__gt=state.pushed_through).order_by("id")[:PUSH_BATCH])
     if not changes:
         return 0
+    changes = records.batch_of(changes)
     through = changes[-1].id
     left = Change.objects.filter(id__gt=through).count()
     body = {

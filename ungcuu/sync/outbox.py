@@ -12,7 +12,7 @@ from django.db.models.signals import post_save
 
 from ungcuu.sync.conf import is_node
 
-KINDS = ("incident", "event", "intake")
+KINDS = ("incident", "event", "intake", "attachment")
 _NODED_TTL = 30.0
 _noded: dict[str, object] = {"at": 0.0, "ids": frozenset()}
 
@@ -82,10 +82,16 @@ def _intake_saved(sender, instance, raw=False, **kwargs):
         record("intake", instance.center_id, instance.client_uuid)
 
 
+def _attachment_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not raw and created and instance.synced_from == "":
+        record("attachment", instance.incident.center_id, instance.uuid)
+
+
 def connect() -> None:
     from ungcuu.continuity.models import PaperIntake
-    from ungcuu.incidents.models import Incident, IncidentEvent
+    from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
 
     post_save.connect(_incident_saved, sender=Incident, dispatch_uid="sync-incident")
     post_save.connect(_event_saved, sender=IncidentEvent, dispatch_uid="sync-event")
     post_save.connect(_intake_saved, sender=PaperIntake, dispatch_uid="sync-intake")
+    post_save.connect(_attachment_saved, sender=Attachment, dispatch_uid="sync-attachment")

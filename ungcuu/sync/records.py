@@ -18,6 +18,7 @@ Rules of the merge:
 
 from __future__ import annotations
 
+import base64
 import uuid as uuid_lib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from ungcuu.continuity.models import PaperIntake
 from ungcuu.core.errors import ServiceError
-from ungcuu.incidents.models import Incident, IncidentEvent
+from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
 from ungcuu.org.models import User
 
 INCIDENT_FIELDS = (
@@ -92,13 +93,32 @@ def dump_intake(intake: PaperIntake) -> dict:
     return data
 
 
-DUMPERS = {"incident": dump_incident, "event": dump_event, "intake": dump_intake}
-ORDER = {"incident": 0, "event": 1, "intake": 2}
+def dump_attachment(attachment: Attachment) -> dict | None:
+    """A photo or video with its bytes (base64): it travels after the records."""
+    try:
+        with attachment.file.open("rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError):
+        return None  # the file is gone here: nothing to send
+    return {
+        "uuid": str(attachment.uuid),
+        "incident": str(attachment.incident.client_uuid),
+        "name": attachment.file.name.rsplit("/", 1)[-1],
+        "content_type": attachment.content_type,
+        "original_name": attachment.original_name,
+        "uploaded_by": attachment.uploaded_by_id,
+        "content": base64.b64encode(content).decode("ascii"),
+    }
+
+
+ORDER = {"incident": 0, "event": 1, "intake": 2, "attachment": 3}
+# Photos and videos fill a batch up to about this many bytes (at least one goes).
+FILE_BYTES = 8 * 1024 * 1024
 
 
 def load_changes(changes) -> list[dict]:
     """The current state of the changed records, each once, parents before children."""
-    keys: dict[str, list] = {"incident": [], "event": [], "intake": []}
+    keys: dict[str, list] = {"incident": [], "event": [], "intake": [], "attachment": []}
     for change in changes:
         if change.kind in keys and change.key not in keys[change.kind]:
             keys[change.kind].append(change.key)
@@ -115,7 +135,32 @@ def load_changes(changes) -> list[dict]:
     records += [{"kind": "event", "data": dump_event(e)} for e in events]
     intakes = PaperIntake.objects.select_related("incident").filter(client_uuid__in=keys["intake"])
     records += [{"kind": "intake", "data": dump_intake(i)} for i in intakes]
+    files = Attachment.objects.select_related("incident").filter(uuid__in=keys["attachment"])
+    for attachment in files:
+        data = dump_attachment(attachment)
+        if data is not None:
+            records.append({"kind": "attachment", "data": data})
     return records
+
+
+def batch_of(changes) -> list:
+    """The changes one batch carries: all of them, but photos and videos only up to
+    FILE_BYTES (the first always), so a slow link sends a long video on its own."""
+    from ungcuu.incidents.models import Attachment as AttachmentModel
+
+    sizes = dict(
+        AttachmentModel.objects.filter(
+            uuid__in=[c.key for c in changes if c.kind == "attachment"]
+        ).values_list("uuid", "size")
+    )
+    taken, total = [], 0
+    for change in changes:
+        size = sizes.get(change.key, 0) if change.kind == "attachment" else 0
+        if size and taken and total + size > FILE_BYTES:
+            break
+        total += size
+        taken.append(change)
+    return taken
 
 
 @dataclass
@@ -238,7 +283,47 @@ def apply_intake(data: dict, origin: str, applied: Applied) -> None:
         raise SyncError(f"Không ghi được hồ sơ {values.get('receipt_number')}: {exc}") from exc
 
 
-APPLIERS = {"incident": apply_incident, "event": apply_event, "intake": apply_intake}
+def apply_attachment(data: dict, origin: str, applied: Applied) -> None:
+    """A photo or video from the other side, checked by content as an upload is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ungcuu.incidents.uploads import check_uploads
+
+    key = uuid_lib.UUID(str(data["uuid"]))
+    if Attachment.objects.filter(uuid=key).exists():
+        applied.skipped += 1
+        return
+    incident = Incident.objects.filter(client_uuid=data["incident"]).first()
+    if incident is None:
+        raise SyncError(f"Ảnh/video {key} thuộc một sự cố chưa có ở đây.")
+    try:
+        content = base64.b64decode(data["content"], validate=True)
+    except (ValueError, TypeError) as exc:
+        raise SyncError(f"Ảnh/video {key} hỏng.") from exc
+    upload = SimpleUploadedFile(str(data.get("original_name") or "tep")[:200], content)
+    try:
+        (_upload, content_type, ext), *_rest = check_uploads([upload])
+    except ServiceError as exc:
+        raise SyncError(f"Ảnh/video {key} bị từ chối: {exc.message}") from exc
+    attachment = Attachment(
+        uuid=key,
+        incident=incident,
+        content_type=content_type,
+        size=len(content),
+        original_name=str(data.get("original_name") or "")[:255],
+        uploaded_by_id=_user_id(data.get("uploaded_by")),
+        synced_from=origin,
+    )
+    attachment.file.save(f"{key}.{ext}", upload, save=False)
+    attachment.save()
+
+
+APPLIERS = {
+    "incident": apply_incident,
+    "event": apply_event,
+    "intake": apply_intake,
+    "attachment": apply_attachment,
+}
 
 
 def apply_records(records: list[dict], origin: str) -> Applied:

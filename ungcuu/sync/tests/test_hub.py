@@ -294,3 +294,42 @@ def test_records_from_the_hub_tell_nobody_at_the_node(
     records.apply_records(batch, origin="hub")
     assert Incident.objects.filter(client_uuid=incident.client_uuid).count() == 1
     assert IncidentEvent.objects.filter(incident=incident).count() == 1
+
+
+def png_bytes() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_photos_follow_the_records_checked_by_content(center_a, staff_a, printer_paper):
+    import base64
+
+    batch = written_at_node(staff_a, printer_paper, description="Màn hình lỗi")
+    key = add_node(center_a)
+    photo = {
+        "uuid": "5f0c2b3e-2222-4c4c-9a9a-000000000002",
+        "incident": batch[0]["data"]["uuid"],
+        "name": "loi.png",
+        "content_type": "image/png",
+        "original_name": "lỗi.png",
+        "uploaded_by": staff_a.pk,
+        "content": base64.b64encode(png_bytes()).decode(),
+    }
+    fake = dict(photo, uuid="5f0c2b3e-2222-4c4c-9a9a-000000000003")
+    fake["content"] = base64.b64encode(b"MZ\x90\x00 not a picture").decode()
+    status, body = call(
+        key, "push", {"through": 2, "records": [*batch, {"kind": "attachment", "data": fake}]}
+    )
+    assert status == 422 and "bị từ chối" in body["detail"]
+    assert not Incident.objects.filter(client_uuid=batch[0]["data"]["uuid"]).exists()
+    for _ in range(2):
+        records_ = [*batch, {"kind": "attachment", "data": photo}]
+        assert call(key, "push", {"through": 3, "records": records_})[0] == 200
+    incident = Incident.objects.get(client_uuid=batch[0]["data"]["uuid"])
+    [stored] = incident.attachments.all()
+    assert stored.content_type == "image/png" and stored.file.read() == png_bytes()
