@@ -17,7 +17,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 
 from ungcuu.org.models import Center, User
 from ungcuu.org.system import SYSTEM_USERNAME, system_user
@@ -92,6 +92,31 @@ def _dangling_users(obj, known: set[int], stand_in: int) -> None:
                 setattr(obj, field.attname, None if field.null else stand_in)
 
 
+# Rows the hub may remove (a channel, a shift, a step): gone from its snapshot, gone here.
+REMOVABLE = (
+    ("notify", "Channel"),
+    ("org", "DutyShift"),
+    ("org", "Contact"),
+    ("catalog", "PlaybookStep"),
+    ("catalog", "TypeAdjustment"),
+    ("catalog", "ReportBody"),
+    ("knowledge", "GuideStep"),
+)
+
+
+def _drop_removed(objects) -> None:
+    kept: dict[type, set] = {}
+    for item in objects:
+        kept.setdefault(type(item.object), set()).add(item.object.pk)
+    for app, name in REMOVABLE:
+        model = apps.get_model(app, name)
+        try:
+            with transaction.atomic():
+                model.objects.exclude(pk__in=kept.get(model, set())).delete()
+        except ProtectedError:  # still named by a record here: kept
+            pass
+
+
 def apply_snapshot(text: str) -> int:
     """Write the hub's reference rows here, under the hub's ids. Returns how many."""
     objects = list(serializers.deserialize("json", text, ignorenonexistent=True))
@@ -114,6 +139,7 @@ def apply_snapshot(text: str) -> int:
             item.save()
             tables.add(item.object._meta.db_table)
         connection.check_constraints(table_names=sorted(tables))
+        _drop_removed(objects)
     models = {type(item.object) for item in objects}
     with connection.cursor() as cursor:  # PostgreSQL: ids made here come after the hub's
         for statement in connection.ops.sequence_reset_sql(no_style(), list(models)):

@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from ungcuu.catalog.models import Tier
 from ungcuu.catalog.playbooks import UpwardRules, report_bodies, upward_rules
-from ungcuu.incidents.models import OPEN_STATUSES, Incident
+from ungcuu.incidents.models import OPEN_STATUSES, Incident, IncidentEvent
 from ungcuu.reports.models import UpwardReason, UpwardReport, UpwardState
 from ungcuu.reports.stats import duration_text
-from ungcuu.reports.upward.send import local_time
+from ungcuu.reports.upward.send import NO_ADDRESS_ERROR, local_time, upward_event
+from ungcuu.sync.conf import is_node
 
 MIN_LONG_MINUTES = 30  # the smallest threshold a center may set (catalog/adjust.py)
 # Incidents reported this recently are checked again for repeats by the sweep, in case
@@ -29,6 +30,8 @@ MIN_LONG_MINUTES = 30  # the smallest threshold a center may set (catalog/adjust
 REPEAT_BACKSTOP = timedelta(minutes=10)
 # "Sự cố khác" groups unrelated faults: several of them are not one fault repeated.
 NOT_REPEATABLE = frozenset({"other"})
+# A repeat's note names at most this many numbers, the latest; the count says how many.
+NOTE_NUMBERS = 20
 
 
 # --- queueing --------------------------------------------------------------------------
@@ -36,8 +39,9 @@ NOT_REPEATABLE = frozenset({"other"})
 
 def upward_on_resolve(incident: Incident) -> list[UpwardReport]:
     """In the resolve's transaction: a complex incident (any incident, when the center's
-    rule says so) is reported with its minutes to every body of the center's plan."""
-    if incident.is_drill:
+    rule says so) is reported with its minutes to every body of the center's plan.
+    A center's node reports nothing upward: its hub does, from the synced records."""
+    if incident.is_drill or is_node():
         return []
     if incident.tier != Tier.COMPLEX and not upward_rules(incident.center).every_incident:
         return []
@@ -45,29 +49,25 @@ def upward_on_resolve(incident: Incident) -> list[UpwardReport]:
 
 
 def upward_on_report(incident: Incident) -> None:
-    """In the report's transaction: once it commits, the worker checks whether this
-    occurrence makes the type a repeated fault at the center."""
-    if incident.is_drill or incident.incident_type.code in NOT_REPEATABLE:
-        return
-    incident_id = incident.pk
-
-    def check() -> None:
-        from ungcuu.reports import tasks
-
-        tasks.upward_repeat(incident_id)
-
-    transaction.on_commit(check)
+    """In the report's transaction. Nothing to queue: the pass that works out a new
+    incident's first messages (``notify.services.notify_report``) also checks whether it
+    makes the type a repeated fault at the center (``upward_repeat_many``), and the sweep
+    catches up a check that was lost."""
 
 
-def _queue(incident: Incident, reason: str, note: str = "") -> list[UpwardReport]:
-    """Write one row per body not yet sent this reason; send them once the caller commits."""
+def _queue(
+    incident: Incident, reason: str, note: str = "", *, bodies: list | None = None
+) -> list[UpwardReport]:
+    """Write one row per body not yet sent this reason; send them once the caller commits.
+    A body with neither an e-mail address nor a unit in the contacts can be sent nothing:
+    its row is written as such at once, with its timeline event, without a task."""
     done = set(
         UpwardReport.objects.filter(incident=incident, reason=reason).values_list(
             "body_name", flat=True
         )
     )
     rows = []
-    for body in report_bodies(incident.center):
+    for body in report_bodies(incident.center) if bodies is None else bodies:
         name = body.name[:200]
         if name in done:
             continue
@@ -85,10 +85,20 @@ def _queue(incident: Incident, reason: str, note: str = "") -> list[UpwardReport
         )
     if not rows:
         return []
+    now = timezone.now()
+    nowhere = [row for row in rows if not row.email and not row.organisation_id]
+    for row in nowhere:
+        row.state, row.attempts, row.last_error = UpwardState.NO_ADDRESS, 1, NO_ADDRESS_ERROR
     try:
         with transaction.atomic():
             created = UpwardReport.objects.bulk_create(rows)
+            IncidentEvent.objects.bulk_create(
+                upward_event(row, ok=False, via="", error=row.last_error, now=now)
+                for row in nowhere
+            )
     except IntegrityError:  # another worker wrote some of them first: keep theirs
+        for row in nowhere:  # and let the task find out where ours can go
+            row.state, row.attempts, row.last_error = UpwardState.PENDING, 0, ""
         UpwardReport.objects.bulk_create(rows, ignore_conflicts=True)
         created = list(
             UpwardReport.objects.filter(
@@ -99,8 +109,9 @@ def _queue(incident: Incident, reason: str, note: str = "") -> list[UpwardReport
                 attempts=0,
             )
         )
-    ids = [row.pk for row in created]
-    transaction.on_commit(lambda: _enqueue(ids))
+    ids = [row.pk for row in created if row.state == UpwardState.PENDING]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
     return created
 
 
@@ -122,33 +133,66 @@ def upward_repeat(incident_id: int) -> int:
     )
     if incident is None or incident.incident_type.code in NOT_REPEATABLE:
         return 0
-    rules = upward_rules(incident.center)
-    numbers = repeats(incident, rules)
-    if len(numbers) < rules.repeat_count:
+    return _repeat(incident, upward_rules(incident.center))
+
+
+def upward_repeat_many(incidents: list[Incident]) -> int:
+    """``upward_repeat`` for the new incidents of one pass (their center and type loaded):
+    each center's rule read once."""
+    if is_node():
         return 0
-    note = (
-        f"{len(numbers)} lần trong {rules.repeat_days} ngày "
-        f"(ngưỡng: {rules.repeat_count} lần): {', '.join(numbers)}"
-    )
+    rules: dict[int, UpwardRules] = {}
+    bodies: dict[int, list] = {}
+    queued = 0
+    for incident in incidents:
+        if incident.is_drill or incident.incident_type.code in NOT_REPEATABLE:
+            continue
+        if incident.center_id not in rules:
+            rules[incident.center_id] = upward_rules(incident.center)
+        queued += _repeat(incident, rules[incident.center_id], bodies)
+    return queued
+
+
+def _repeat(incident: Incident, rules: UpwardRules, bodies: dict | None = None) -> int:
+    earlier = _repeat_rows(incident, rules)
+    latest = list(earlier.values_list("number", flat=True)[: max(NOTE_NUMBERS, rules.repeat_count)])
+    if len(latest) < rules.repeat_count:
+        return 0
+    count = len(latest) if len(latest) < NOTE_NUMBERS else earlier.count()
+    shown = ", ".join(reversed(latest[:NOTE_NUMBERS]))
+    if count > NOTE_NUMBERS:
+        shown = f"…, {shown}"
+    note = f"{count} lần trong {rules.repeat_days} ngày (ngưỡng: {rules.repeat_count} lần): {shown}"
+    if bodies is not None and incident.center_id not in bodies:
+        bodies[incident.center_id] = report_bodies(incident.center)
     with transaction.atomic():
-        return len(_queue(incident, UpwardReason.REPEATED, note))
+        return len(
+            _queue(
+                incident,
+                UpwardReason.REPEATED,
+                note,
+                bodies=bodies.get(incident.center_id) if bodies is not None else None,
+            )
+        )
+
+
+def _repeat_rows(incident: Incident, rules: UpwardRules):
+    """The center's incidents of this type within the rule's days up to this one (itself
+    included), latest first."""
+    since = incident.started_at - timedelta(days=rules.repeat_days)
+    return Incident.objects.filter(
+        center_id=incident.center_id,
+        incident_type_id=incident.incident_type_id,
+        is_drill=False,
+        started_at__gt=since,
+        started_at__lte=incident.started_at,
+    ).order_by("-started_at", "-pk")
 
 
 def repeats(incident: Incident, rules: UpwardRules) -> list[str]:
     """The numbers of the center's incidents of this type within the rule's days up to
     this one (itself included), oldest first."""
-    since = incident.started_at - timedelta(days=rules.repeat_days)
-    return list(
-        Incident.objects.filter(
-            center_id=incident.center_id,
-            incident_type_id=incident.incident_type_id,
-            is_drill=False,
-            started_at__gt=since,
-            started_at__lte=incident.started_at,
-        )
-        .order_by("started_at", "pk")
-        .values_list("number", flat=True)
-    )
+    return list(reversed(_repeat_rows(incident, rules).values_list("number", flat=True)))
 
 
 # --- the sweep -------------------------------------------------------------------------
@@ -158,6 +202,8 @@ def upward_sweep(*, now: datetime | None = None) -> int:
     """Every minute: report incidents that last past the center's threshold, catch up
     repeat checks that were lost, and hand the worker again what is due. Returns how
     many reports it queued or handed over."""
+    if is_node():
+        return 0
     now = now or timezone.now()
     return _prolonged(now) + _repeats_missed(now) + _resolves_missed(now) + _due(now)
 
