@@ -33,7 +33,10 @@ def _digest(key: str) -> str:
 
 def node_add(center: Center) -> tuple[Node, str]:
     """Make (or make again) the node of ``center``; returns it and its key, shown once."""
+    from ungcuu.readiness.services.checks import checklist
+
     key = f"{center.code}.{secrets.token_urlsafe(32)}"
+    checklist(center)  # the checklist's items exist here first, so both sides share their ids
     with transaction.atomic():
         node, created = Node.objects.update_or_create(
             center=center,
@@ -133,7 +136,7 @@ def push(node: Node, body: dict) -> dict:
         if not isinstance(data, dict):
             raise ServiceError("Gói đồng bộ không hợp lệ.", field="records")
         center_id = data.get("center_id")
-        if record.get("kind") in ("incident", "intake") and center_id != node.center_id:
+        if record.get("kind") in ("incident", "intake", "check") and center_id != node.center_id:
             raise ServiceError("Bản ghi không thuộc Trung tâm của máy này.", status=403)
     with transaction.atomic():
         applied = records.apply_records(batch, origin="node")

@@ -12,7 +12,7 @@ from django.db.models.signals import post_save
 
 from ungcuu.sync.conf import is_node
 
-KINDS = ("incident", "event", "intake", "attachment")
+KINDS = ("incident", "event", "intake", "check", "attachment")
 _NODED_TTL = 30.0
 _noded: dict[str, object] = {"at": 0.0, "ids": frozenset()}
 
@@ -87,11 +87,20 @@ def _attachment_saved(sender, instance, created=False, raw=False, **kwargs):
         record("attachment", instance.incident.center_id, instance.uuid)
 
 
+def _check_saved(sender, instance, raw=False, **kwargs):
+    # Only a node sends its start-of-day checks: a hub does not take them for a center
+    # with a node, and never sends back the copies it holds.
+    if not raw and is_node():
+        record("check", instance.center_id, instance.client_uuid)
+
+
 def connect() -> None:
     from ungcuu.continuity.models import PaperIntake
     from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
+    from ungcuu.readiness.models import DailyCheck
 
     post_save.connect(_incident_saved, sender=Incident, dispatch_uid="sync-incident")
     post_save.connect(_event_saved, sender=IncidentEvent, dispatch_uid="sync-event")
     post_save.connect(_intake_saved, sender=PaperIntake, dispatch_uid="sync-intake")
     post_save.connect(_attachment_saved, sender=Attachment, dispatch_uid="sync-attachment")
+    post_save.connect(_check_saved, sender=DailyCheck, dispatch_uid="sync-check")

@@ -30,6 +30,7 @@ from ungcuu.continuity.models import PaperIntake
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
 from ungcuu.org.models import User
+from ungcuu.readiness.models import CheckItem, DailyCheck
 
 INCIDENT_FIELDS = (
     "client_digest",
@@ -111,14 +112,36 @@ def dump_attachment(attachment: Attachment) -> dict | None:
     }
 
 
-ORDER = {"incident": 0, "event": 1, "intake": 2, "attachment": 3}
+def dump_check(run) -> dict:
+    """A start-of-day check, known on both sides by its center and day."""
+    return {
+        "uuid": str(run.client_uuid),
+        "center_id": run.center_id,
+        "day": run.day.isoformat(),
+        "done_at": run.done_at.isoformat(),
+        "done_by": run.done_by_id,
+        "faults": run.faults,
+        "results": [
+            {"item_id": r.item_id, "label": r.label, "ok": r.ok} for r in run.results.all()
+        ],
+        "submissions": [[str(s.client_uuid), s.at.isoformat()] for s in run.submissions.all()],
+    }
+
+
+ORDER = {"incident": 0, "event": 1, "intake": 2, "check": 3, "attachment": 4}
 # Photos and videos fill a batch up to about this many bytes (at least one goes).
 FILE_BYTES = 8 * 1024 * 1024
 
 
 def load_changes(changes) -> list[dict]:
     """The current state of the changed records, each once, parents before children."""
-    keys: dict[str, list] = {"incident": [], "event": [], "intake": [], "attachment": []}
+    keys: dict[str, list] = {
+        "incident": [],
+        "event": [],
+        "intake": [],
+        "check": [],
+        "attachment": [],
+    }
     for change in changes:
         if change.kind in keys and change.key not in keys[change.kind]:
             keys[change.kind].append(change.key)
@@ -135,6 +158,10 @@ def load_changes(changes) -> list[dict]:
     records += [{"kind": "event", "data": dump_event(e)} for e in events]
     intakes = PaperIntake.objects.select_related("incident").filter(client_uuid__in=keys["intake"])
     records += [{"kind": "intake", "data": dump_intake(i)} for i in intakes]
+    checks = DailyCheck.objects.prefetch_related("results", "submissions").filter(
+        client_uuid__in=keys["check"]
+    )
+    records += [{"kind": "check", "data": dump_check(run)} for run in checks]
     files = Attachment.objects.select_related("incident").filter(uuid__in=keys["attachment"])
     for attachment in files:
         data = dump_attachment(attachment)
@@ -316,9 +343,48 @@ def apply_attachment(data: dict, origin: str, applied: Applied) -> None:
     )
     attachment.file.save(f"{key}.{ext}", upload, save=False)
     attachment.save()
+    applied.touched.add(incident.pk)
+
+
+def apply_check(data: dict, origin: str, applied: Applied) -> None:
+    """The node's check of a day replaces the copy here (the later look is the truth)."""
+    from ungcuu.readiness.models import CheckResult, CheckSubmission
+
+    day = parse_date(str(data["day"]))
+    if day is None:
+        raise SyncError("Ngày kiểm tra không hợp lệ.")
+    values = {
+        "client_uuid": uuid_lib.UUID(str(data["uuid"])),
+        "done_at": _moment(data["done_at"]),
+        "done_by_id": _user_id(data.get("done_by")) or _stand_in(),
+        "faults": int(data.get("faults") or 0),
+    }
+    run, _created = DailyCheck.objects.update_or_create(
+        center_id=data["center_id"], day=day, defaults=values
+    )
+    run.results.all().delete()
+    items = set(
+        CheckItem.objects.filter(
+            pk__in=[r.get("item_id") for r in data.get("results", [])]
+        ).values_list("pk", flat=True)
+    )
+    CheckResult.objects.bulk_create(
+        CheckResult(
+            check_run=run,
+            item_id=r.get("item_id") if r.get("item_id") in items else None,
+            label=str(r.get("label", ""))[:200],
+            ok=bool(r.get("ok")),
+        )
+        for r in data.get("results", [])
+    )
+    for key, at in data.get("submissions", []):
+        CheckSubmission.objects.get_or_create(
+            client_uuid=uuid_lib.UUID(str(key)), defaults={"check_run": run, "at": _moment(at)}
+        )
 
 
 APPLIERS = {
+    "check": apply_check,
     "incident": apply_incident,
     "event": apply_event,
     "intake": apply_intake,

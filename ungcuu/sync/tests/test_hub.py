@@ -333,3 +333,26 @@ def test_photos_follow_the_records_checked_by_content(center_a, staff_a, printer
     incident = Incident.objects.get(client_uuid=batch[0]["data"]["uuid"])
     [stored] = incident.attachments.all()
     assert stored.content_type == "image/png" and stored.file.read() == png_bytes()
+
+
+def test_the_start_of_day_check_is_the_nodes_and_arrives_once(center_a, leader_a, monkeypatch):
+    from ungcuu.core.errors import ServiceError
+    from ungcuu.readiness.models import DailyCheck
+    from ungcuu.readiness.services.checks import check_record, checklist
+
+    key = add_node(center_a)
+    items = checklist(center_a)
+    with pytest.raises(ServiceError, match="máy riêng"):
+        check_record(actor=leader_a, center=center_a, ok_items=[])
+    # What the node sends after its own check (one item failed).
+    monkeypatch.setattr(conf, "node_config", lambda: conf.NodeConfig("http://127.0.0.1:1", "x.y"))
+    run = check_record(actor=leader_a, center=center_a, ok_items=[i.pk for i in items[1:]])
+    batch = records.load_changes(Change.objects.filter(kind="check"))
+    assert len(batch) == 1
+    monkeypatch.undo()
+    run.delete()
+    for _ in range(2):
+        assert call(key, "push", {"through": 1, "records": batch})[0] == 200
+    [copy] = DailyCheck.objects.filter(center=center_a)
+    assert copy.faults == 1 and copy.results.count() == len(items)
+    assert copy.results.filter(ok=False).get().label == items[0].label
