@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 PUSH_BATCH = 200
 PUSH_EVERY = 2.0
 PULL_EVERY = 10.0
-MAX_WAIT = 30.0
+MAX_WAIT = 5.0  # a LAN PC retrying every few seconds costs nothing
 TIMEOUT = 30
 
 
