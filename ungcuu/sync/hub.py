@@ -21,9 +21,6 @@ from ungcuu.sync.effects import follow_safely
 from ungcuu.sync.models import Change, Node
 
 PULL_BATCH = 500
-# A change younger than this after a gap waits: the gap may be a transaction that has
-# not committed yet (PostgreSQL gives ids before commit).
-GAP_WAIT = timedelta(seconds=60)
 SILENCE_TYPE = "internet"
 
 
@@ -40,7 +37,7 @@ def node_add(center: Center) -> tuple[Node, str]:
     with transaction.atomic():
         node, created = Node.objects.update_or_create(
             center=center,
-            defaults={"key_digest": _digest(key), "revoked_at": None, "pulled_through": 0},
+            defaults={"key_digest": _digest(key), "revoked_at": None},
         )
         # What the hub already holds of the center goes down with the node's first pulls.
         Change.objects.filter(center=center).delete()
@@ -102,7 +99,7 @@ def authenticate(header: str) -> Node | None:
 
 
 def backlog_down(node: Node) -> int:
-    return Change.objects.filter(center_id=node.center_id, id__gt=node.pulled_through).count()
+    return Change.objects.filter(center_id=node.center_id).count()
 
 
 def heard(node: Node, *, address: str = "", backlog: int | None = None, now=None) -> None:
@@ -158,33 +155,24 @@ def _own_center_only(node: Node, applied: records.Applied) -> None:
 
 
 def pull(node: Node, body: dict) -> dict:
-    """The hub's records of the center after the node's cursor, and the reference data
-    when it changed."""
-    try:
-        cursor = max(0, int(body.get("cursor") or 0))
-    except (TypeError, ValueError):
-        raise ServiceError("Vị trí đồng bộ không hợp lệ.", field="cursor") from None
-    now = timezone.now()
-    changes = list(
-        Change.objects.filter(center_id=node.center_id, id__gt=cursor).order_by("id")[:PULL_BATCH]
-    )
-    safe = cursor
-    for change in changes:
-        if change.id != safe + 1 and now - change.at < GAP_WAIT:
-            break
-        safe = change.id
-    taken = records.batch_of([c for c in changes if c.id <= safe])
-    safe = taken[-1].id if taken else cursor
+    """The hub's records of the center the node has not confirmed yet, oldest first, and
+    the reference data when it changed. ``applied``: the ids of the changes the node
+    applied from its previous pull; they are forgotten here."""
+    applied = body.get("applied") or []
+    if not isinstance(applied, list) or not all(
+        isinstance(i, int) and 0 < i < 2**63 for i in applied
+    ):
+        raise ServiceError("Danh sách đã nhận không hợp lệ.", field="applied")
+    if applied:
+        Change.objects.filter(center_id=node.center_id, id__in=applied).delete()
+    changes = list(Change.objects.filter(center_id=node.center_id).order_by("id")[:PULL_BATCH])
+    taken = records.batch_of(changes)
     answer = {
         "records": records.load_changes(taken),
-        "cursor": safe,
-        "more": len(changes) == PULL_BATCH or safe < (changes[-1].id if changes else safe),
-        "hub_time": now.isoformat(),
+        "changes": [c.id for c in taken],
+        "more": len(taken) < len(changes) or len(changes) == PULL_BATCH,
+        "hub_time": timezone.now().isoformat(),
     }
-    if cursor > node.pulled_through:
-        Node.objects.filter(pk=node.pk).update(pulled_through=cursor)
-        # What the node has taken is not kept for it any longer.
-        Change.objects.filter(center_id=node.center_id, id__lte=cursor).delete()
     text, digest = reference.snapshot(node.center)
     if body.get("reference_digest") != digest:
         answer["reference"] = text

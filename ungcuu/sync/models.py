@@ -21,8 +21,6 @@ class Node(models.Model):
     last_address = models.CharField(max_length=60, blank=True)
     # What the node said it still had to send, at its last call.
     backlog_up = models.PositiveIntegerField(default=0)
-    # The hub's changes the node has taken (Change ids).
-    pulled_through = models.BigIntegerField(default=0)
     # The open "internet" incident the hub made when the node fell silent.
     silence_incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -43,7 +41,9 @@ class Node(models.Model):
 
 class Change(models.Model):
     """One record written here that the other side has not taken yet (an outbox): a node
-    keeps its own, a hub those of its centers that have a node."""
+    keeps its own, a hub those of its centers that have a node. A row goes only when the
+    other side says it has applied it, by id: a transaction that commits late with a
+    lower id is still sent (nothing moves past it as a cursor would)."""
 
     id = models.BigAutoField(primary_key=True)
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
@@ -56,11 +56,12 @@ class Change(models.Model):
 
 
 class NodeState(models.Model):
-    """The one row of a node: how far it has sent and taken, and its last contact."""
+    """The one row of a node: the hub's changes it applied and has yet to confirm, and
+    its last contact."""
 
     bootstrapped_at = models.DateTimeField(null=True, blank=True)
-    pushed_through = models.BigIntegerField(default=0)
-    pulled_through = models.BigIntegerField(default=0)
+    # Ids of the hub's changes applied here, confirmed to the hub with the next pull.
+    applied = models.JSONField(default=list, blank=True)
     reference_digest = models.CharField(max_length=64, blank=True)
     last_contact_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)

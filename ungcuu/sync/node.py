@@ -4,11 +4,11 @@
   changes; the hub answers with how far it took, and only then does the node forget
   them. A batch cut off halfway is sent again whole: applying it twice changes nothing.
 - It pulls the hub's records of the center (and the reference data, when its digest
-  changed) every PULL_EVERY seconds, from its cursor; the cursor moves only once a batch
-  is written here.
+  changed) every PULL_EVERY seconds; the ids it applied are written with the records and
+  confirmed to the hub with the next pull, which only then forgets them.
 - Any failure (no link, the hub down, a cut mid-body) waits a little longer each time,
-  up to MAX_WAIT, and tries again. Nothing is lost: the outbox and the cursors are rows
-  of the node's own database, written in the same transactions as the records.
+  up to MAX_WAIT, and tries again. Nothing is lost: the outbox and the ids to confirm
+  are rows of the node's own database, written in the same transactions as the records.
 """
 
 from __future__ import annotations
@@ -138,44 +138,40 @@ def prepare(out, *, wait: float = 5.0) -> None:
 
 
 def pending() -> int:
-    state = NodeState.get()
-    return Change.objects.filter(id__gt=state.pushed_through).count()
+    return Change.objects.count()
 
 
 def push_once(config: NodeConfig) -> int:
-    """Send one batch; returns how many changes it carried (0: nothing left)."""
-    state = NodeState.get()
-    changes = list(Change.objects.filter(id__gt=state.pushed_through).order_by("id")[:PUSH_BATCH])
+    """Send one batch; returns how many changes it carried (0: nothing left). The
+    changes go only once the hub answers that it applied them."""
+    changes = records.batch_of(list(Change.objects.order_by("id")[:PUSH_BATCH]))
     if not changes:
         return 0
-    changes = records.batch_of(changes)
     through = changes[-1].id
-    left = Change.objects.filter(id__gt=through).count()
     body = {
         "through": through,
         "records": records.load_changes(changes),
-        "backlog": left + len(changes),
+        "backlog": Change.objects.count(),
         "node_time": timezone.now().isoformat(),
     }
     answer = _call(config, "POST", "push", body)
     if answer.get("through") != through:
         raise HubUnreachable("Máy chủ của tỉnh không xác nhận gói đồng bộ.")
-    with transaction.atomic():
-        NodeState.objects.filter(pk=1).update(pushed_through=through)
-        Change.objects.filter(id__lte=through).delete()
+    Change.objects.filter(id__in=[c.id for c in changes]).delete()
     _contact()
     return len(changes)
 
 
 def pull_once(config: NodeConfig) -> bool:
-    """Take one batch of the hub's records; True when the hub has more."""
+    """Take one batch of the hub's records; True when the hub has more. The ids applied
+    are kept with the records (one transaction) and confirmed with the next pull."""
     state = NodeState.get()
     answer = _call(
         config,
         "POST",
         "pull",
         {
-            "cursor": state.pulled_through,
+            "applied": state.applied,
             "reference_digest": state.reference_digest,
             "backlog": pending(),
         },
@@ -185,12 +181,12 @@ def pull_once(config: NodeConfig) -> bool:
             reference.apply_snapshot(answer["reference"])
         applied = records.apply_records(answer.get("records") or [], origin="hub")
         follow_safely(applied)
-        fields = {"pulled_through": int(answer.get("cursor") or state.pulled_through)}
+        fields = {"applied": [int(i) for i in answer.get("changes") or []]}
         if "reference_digest" in answer:
             fields["reference_digest"] = answer["reference_digest"]
         NodeState.objects.filter(pk=1).update(**fields)
     _contact()
-    return bool(answer.get("more"))
+    return bool(answer.get("more")) or bool(answer.get("changes"))
 
 
 def sync_now(config: NodeConfig | None = None) -> tuple[int, int]:

@@ -16,7 +16,7 @@ def nodes_for(scope: Q | None = None) -> list[Node]:
     """Nodes in ``scope`` with ``silent`` and ``backlog`` (what the node said it had to
     send, plus what the hub has for it that it has not taken)."""
     waiting = (
-        Change.objects.filter(center_id=OuterRef("center_id"), id__gt=OuterRef("pulled_through"))
+        Change.objects.filter(center_id=OuterRef("center_id"))
         .values("center_id")
         .annotate(n=Count("id"))
         .values("n")

@@ -75,11 +75,11 @@ def test_node_add_prints_the_key_once_and_keeps_only_its_digest(center_a):
 
 def test_a_wrong_or_revoked_key_is_refused_in_vietnamese(center_a):
     key = add_node(center_a)
-    status, body = call(key + "x", "pull", {"cursor": 0})
+    status, body = call(key + "x", "pull", {})
     assert status == 401 and "không đúng" in body["detail"]
-    assert call(key, "pull", {"cursor": 0})[0] == 200
+    assert call(key, "pull", {})[0] == 200
     call_command("node", "revoke", center_a.code, stdout=StringIO())
-    assert call(key, "pull", {"cursor": 0})[0] == 401
+    assert call(key, "pull", {})[0] == 401
 
 
 @pytest.mark.parametrize(
@@ -188,15 +188,20 @@ def test_the_hub_numbers_apart_and_the_node_pulls_what_the_hub_wrote(
         actor=province_user, center=center_a, incident_type=printer_paper, description="Từ tỉnh"
     ).incident
     assert "-H" in made.number  # the node gives the plain numbers
-    status, body = call(key, "pull", {"cursor": 0})
+    status, body = call(key, "pull", {})
     assert status == 200 and "reference" in body
     pulled = [r["data"]["uuid"] for r in body["records"] if r["kind"] == "incident"]
     assert str(made.client_uuid) in pulled
-    status, again = call(
-        key, "pull", {"cursor": body["cursor"], "reference_digest": body["reference_digest"]}
+    # Until the node says it applied them, the same changes come again.
+    status, again = call(key, "pull", {"reference_digest": body["reference_digest"]})
+    assert again["changes"] == body["changes"] and "reference" not in again
+    status, after = call(
+        key, "pull", {"applied": body["changes"], "reference_digest": body["reference_digest"]}
     )
-    assert again["records"] == [] and "reference" not in again
-    assert Node.objects.get(center=center_a).pulled_through == body["cursor"]
+    assert after["records"] == [] and after["changes"] == []
+    assert not Change.objects.filter(center=center_a).exists()
+    status, bad = call(key, "pull", {"applied": ["1; DROP TABLE"]})
+    assert status == 400 and bad["field"] == "applied"
 
 
 def test_paper_intake_at_the_hub_is_refused_for_a_center_with_a_node(center_a, staff_a):
@@ -220,13 +225,13 @@ def test_paper_intake_at_the_hub_is_refused_for_a_center_with_a_node(center_a, s
 
 def test_a_silent_node_opens_an_internet_incident_and_its_call_restores_it(center_a, internet):
     key = add_node(center_a)
-    assert call(key, "pull", {"cursor": 0})[0] == 200
+    assert call(key, "pull", {})[0] == 200
     later = timezone.now() + timedelta(minutes=conf.silent_minutes() + 1)
     assert hub.silence_sweep(now=later) == 1
     assert hub.silence_sweep(now=later + timedelta(minutes=1)) == 0  # once
     incident = Incident.objects.get(center=center_a, source=Source.HEARTBEAT)
     assert incident.incident_type == internet and incident.is_open and "-H" in incident.number
-    assert call(key, "pull", {"cursor": 0, "backlog": 12})[0] == 200
+    assert call(key, "pull", {"backlog": 12})[0] == 200
     incident.refresh_from_db()
     assert incident.status == Status.RESOLVED
     assert "12 bản ghi" in incident.resolution
