@@ -136,7 +136,7 @@ def push(node: Node, body: dict) -> dict:
         if record.get("kind") in ("incident", "intake", "check") and center_id != node.center_id:
             raise ServiceError("Bản ghi không thuộc Trung tâm của máy này.", status=403)
     with transaction.atomic():
-        applied = records.apply_records(batch, origin="node")
+        applied = records.apply_records(batch, origin="node", people=_people_of(node))
         _own_center_only(node, applied)
         follow_safely(applied)
     return {
@@ -144,6 +144,16 @@ def push(node: Node, body: dict) -> dict:
         "applied": len(applied.new_incidents) + len(applied.new_events),
         "skipped": applied.skipped,
         "hub_time": timezone.now().isoformat(),
+    }
+
+
+def _people_of(node: Node) -> set[int]:
+    """Whom a node's records may name: its center's people and the system account."""
+    from ungcuu.org.models import User
+    from ungcuu.org.system import system_user
+
+    return {*User.objects.filter(center_id=node.center_id).values_list("pk", flat=True)} | {
+        system_user().pk
     }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import uuid as uuid_lib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -209,11 +210,17 @@ def _moment(value):
     return moment
 
 
-def _user_id(user_id, fallback_name: str = ""):
+_people: ContextVar[frozenset[int] | None] = ContextVar("sync_people", default=None)
+
+
+def _user_id(user_id):
     """A person of this side, or None when the hub's person was not copied here (only the
-    center's own people are)."""
-    if user_id is None:
+    center's own people are). At a hub, a node names only its own center's people."""
+    if user_id is None or isinstance(user_id, bool) or not isinstance(user_id, int):
         return None
+    allowed = _people.get()
+    if allowed is not None:
+        return user_id if user_id in allowed else None
     return user_id if User.objects.filter(pk=user_id).exists() else None
 
 
@@ -392,9 +399,18 @@ APPLIERS = {
 }
 
 
-def apply_records(records: list[dict], origin: str) -> Applied:
+def apply_records(records: list[dict], origin: str, people=None) -> Applied:
     """Apply a batch from the other side in one transaction (the caller's), parents
-    first; then derive each touched incident's state from its merged timeline."""
+    first; then derive each touched incident's state from its merged timeline.
+    ``people``: the only person ids the records may name (a node's center's people)."""
+    token = _people.set(frozenset(people) if people is not None else None)
+    try:
+        return _apply_records(records, origin)
+    finally:
+        _people.reset(token)
+
+
+def _apply_records(records: list[dict], origin: str) -> Applied:
     from ungcuu.incidents.services.state import incident_rebuild
 
     applied = Applied()

@@ -30,7 +30,7 @@ def unpack(raw: bytes, encoding: str = "gzip"):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadBody("Gói đồng bộ không phải UTF-8.") from exc
-    if "\x00" in text:
+    if "\x00" in text or "\\u0000" in text:
         raise BadBody("Gói đồng bộ có ký tự không hợp lệ (NUL).")
     try:
         return json.loads(text)

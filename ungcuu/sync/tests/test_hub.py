@@ -361,3 +361,32 @@ def test_the_start_of_day_check_is_the_nodes_and_arrives_once(center_a, leader_a
     [copy] = DailyCheck.objects.filter(center=center_a)
     assert copy.faults == 1 and copy.results.count() == len(items)
     assert copy.results.filter(ok=False).get().label == items[0].label
+
+
+def test_a_node_names_only_its_own_people_and_sends_no_nul(
+    center_a, staff_a, admin_user, printer_paper
+):
+    batch = written_at_node(staff_a, printer_paper, description="Hết giấy")
+    batch[0]["data"]["reporter_id"] = admin_user.pk  # not one of the center's people
+    batch[1]["data"]["actor_id"] = admin_user.pk
+    key = add_node(center_a)
+    raw = json.dumps(
+        {"records": [dict(batch[0], data=dict(batch[0]["data"], description="a\u0000b"))]}
+    )
+    status, body = call(key, "push", raw=gzip.compress(raw.encode()))
+    assert status == 400 and "NUL" in body["detail"]
+    assert call(key, "push", {"through": 1, "records": batch})[0] == 200
+    incident = Incident.objects.get(client_uuid=batch[0]["data"]["uuid"])
+    assert incident.reporter != admin_user and incident.reporter.username == "ungcuu-he-thong"
+    assert incident.events.get().actor is None
+
+
+def test_numbers_too_big_for_the_database_are_refused_and_change_nothing(
+    center_a, staff_a, printer_paper
+):
+    batch = written_at_node(staff_a, printer_paper, description="Hết giấy")
+    batch[1]["data"]["hlc"] = 10**30
+    key = add_node(center_a)
+    status, body = call(key, "push", {"through": 1, "records": batch})
+    assert status in (400, 422) and body["detail"]
+    assert not Incident.objects.filter(client_uuid=batch[0]["data"]["uuid"]).exists()
