@@ -21,6 +21,7 @@ from django.db.models import ProtectedError, Q
 
 from ungcuu.org.models import Center, User
 from ungcuu.org.system import SYSTEM_USERNAME, system_user
+from ungcuu.sync.records import SyncError
 
 
 def _querysets(center: Center, first: bool) -> list:
@@ -82,6 +83,32 @@ def snapshot(center: Center, *, first: bool = False) -> tuple[str, str]:
     return text, hashlib.sha256(text.encode()).hexdigest()
 
 
+def _clear_clashes(obj) -> None:
+    """A row made here under another id with the same unique value (a type the node's own
+    migrations made before it joined): the hub's row takes its place."""
+    model = type(obj)
+    groups = [(f.attname,) for f in model._meta.fields if f.unique and not f.primary_key]
+    groups += [
+        tuple(model._meta.get_field(name).attname for name in c.fields)
+        for c in model._meta.total_unique_constraints
+        if c.condition is None
+    ]
+    for names in groups:
+        values = {name: getattr(obj, name) for name in names}
+        if any(v in (None, "") for v in values.values()):
+            continue
+        clashing = model._default_manager.filter(**values).exclude(pk=obj.pk)
+        if clashing.exists():
+            try:
+                with transaction.atomic():
+                    clashing.delete()
+            except ProtectedError as exc:
+                raise SyncError(
+                    f"Không thay được {model._meta.verbose_name} “{obj}” bằng bản của máy chủ: "
+                    "đang được dùng ở máy này."
+                ) from exc
+
+
 def _dangling_users(obj, known: set[int], stand_in: int) -> None:
     """A foreign key to a person who was not copied (a province user who wrote a
     guide note): empty when it may be, else the system account."""
@@ -136,6 +163,7 @@ def apply_snapshot(text: str) -> int:
                 item.m2m_data = {}  # groups and permissions are not used
             elif stand_in is not None:
                 _dangling_users(item.object, known, stand_in)
+            _clear_clashes(item.object)
             item.save()
             tables.add(item.object._meta.db_table)
         connection.check_constraints(table_names=sorted(tables))

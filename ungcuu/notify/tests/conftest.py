@@ -10,10 +10,6 @@ from ungcuu.notify.tests.receiver import Receiver
 from ungcuu.org.models import DutyShift, Role
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: runs a real Huey worker (threads or processes)")
-
-
 @pytest.fixture
 def receiver():
     server = Receiver().start()

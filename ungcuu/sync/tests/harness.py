@@ -247,7 +247,7 @@ class LinkProxy:
 
     def _call(self, action: Callable[[], None], timeout: float = 30.0) -> None:
         if not self._thread.is_alive():
-            raise RuntimeError("the proxy is closed")
+            raise RuntimeError(f"the proxy is closed {self.errors[-1:]}")
         done = threading.Event()
         self._commands.put((action, done))
         with contextlib.suppress(OSError):
@@ -255,7 +255,7 @@ class LinkProxy:
         deadline = time.monotonic() + timeout
         while not done.wait(0.05):
             if not self._thread.is_alive():
-                raise RuntimeError("the proxy is closed")
+                raise RuntimeError(f"the proxy is closed {self.errors[-1:]}")
             if time.monotonic() >= deadline:
                 raise TimeoutError("the proxy's thread did not answer")
 
@@ -501,12 +501,15 @@ class LinkProxy:
             sink = conn.sink(direction)
             if sink is not None and _unsent(sink):
                 continue  # the kernel still has some of them; a reset would lose them
-            trigger = self._trigger
             conn.cut_when_sent = None
-            if trigger:
-                trigger.fired = True  # before _cut() wakes wait_cut()
-            self._cut(trigger.how if trigger else "reset")
+            self._fire()
             return
+
+    def _fire(self) -> None:
+        trigger = self._trigger
+        if trigger:
+            trigger.fired = True  # before _cut() wakes wait_cut()
+        self._cut(trigger.how if trigger else "reset")
 
     def _wanted(self, conn: _Conn) -> dict[socket.socket, int]:
         masks: dict[socket.socket, int] = {conn.client: 0}
@@ -547,6 +550,8 @@ class LinkProxy:
             self._update(conn)
 
     def _drop(self, conn: _Conn, how: str) -> None:
+        waited_on = conn.cut_when_sent  # the connection a cut waits on broke first
+        conn.cut_when_sent = None
         self._conns.discard(conn)
         for sock in (conn.client, conn.target):
             if sock is None:
@@ -556,6 +561,8 @@ class LinkProxy:
                     self._selector.unregister(sock)
             _close(sock, how)
         conn.masks.clear()
+        if waited_on and self._running:
+            self._fire()
         self._notify()
 
 
@@ -620,7 +627,11 @@ class UngcuuServer:
         self.proc: subprocess.Popen | None = None
         self.starts = 0
         if seed is not None:
-            seed_into(Path(seed), self.data_dir, sqlite="DATABASE_URL" not in self.env)
+            try:
+                seed_into(Path(seed), self.data_dir, sqlite="DATABASE_URL" not in self.env)
+            except BaseException:
+                self.close()
+                raise
 
     @property
     def url(self) -> str:

@@ -26,7 +26,7 @@ from ungcuu.sync.tests.harness import (
     wait_until,
 )
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=False)]
 
 SLOW = 120.0  # a loaded 2-core machine running both suites at once
 

@@ -87,3 +87,24 @@ def test_a_node_says_so_in_its_header(center_a, staff_a, monkeypatch):
     monkeypatch.setattr(conf, "node_config", lambda: conf.NodeConfig("http://127.0.0.1:1", "x.y"))
     page = logged_in(staff_a).get("/").content.decode()
     assert "Máy của Trung tâm" in page and "chưa liên lạc được máy chủ của tỉnh" in page
+
+
+def test_a_type_made_here_under_another_id_gives_way_to_the_hubs(center_a, printer_paper):
+    """A node's own migrations made the shipped types; the hub's rows (its ids) replace
+    them, steps included, without a clash on the code."""
+    text, _digest = reference.snapshot(center_a, first=True)
+    steps = printer_paper.steps.count()
+    hub_pk = printer_paper.pk
+    printer_paper.delete()  # as if this side had it under another id:
+    IncidentType = type(printer_paper)
+    made_here = IncidentType.objects.create(
+        **{
+            f.attname: getattr(printer_paper, f.attname)
+            for f in IncidentType._meta.concrete_fields
+            if not f.primary_key
+        }
+    )
+    assert made_here.pk != hub_pk
+    reference.apply_snapshot(text)
+    kept = IncidentType.objects.get(code="printer-paper")
+    assert kept.pk == hub_pk and kept.steps.count() == steps
