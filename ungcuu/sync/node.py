@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import threading
 import time
 import urllib.error
@@ -33,7 +34,17 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 200
 PUSH_EVERY = 2.0
-PULL_EVERY = 10.0
+
+
+def _seconds(name: str, default: int) -> float:
+    try:
+        return float(min(300, max(1, int(os.environ.get(name) or default))))
+    except ValueError:
+        return float(default)
+
+
+# How often the node asks the hub for its news (UNGCUU_SYNC_PULL_SECONDS, 1 to 300).
+PULL_EVERY = _seconds("UNGCUU_SYNC_PULL_SECONDS", 10)
 MAX_WAIT = 5.0  # a LAN PC retrying every few seconds costs nothing
 TIMEOUT = 30
 
@@ -240,8 +251,6 @@ _lock = threading.Lock()
 
 
 def start_loop() -> Loop | None:
-    import os
-
     config = node_config()
     if config is None:
         return None

@@ -117,7 +117,11 @@ def link():
         stack.callback(proxy.close)
         node = UngcuuServer(
             name="node",
-            env={"UNGCUU_HUB_URL": proxy.url, "UNGCUU_NODE_KEY": key},
+            env={
+                "UNGCUU_HUB_URL": proxy.url,
+                "UNGCUU_NODE_KEY": key,
+                "UNGCUU_SYNC_PULL_SECONDS": "2",  # the hub's news sooner: a shorter test
+            },
             seed=seed,
         )
         stack.callback(node.close)
