@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "ungcuu.org.middleware.TwoStepMiddleware",
     "ungcuu.core.boundary.InputBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ungcuu.sync.middleware.NodeReadOnlyMiddleware",  # a node writes nothing the hub owns
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ungcuu.core.middleware.SecurityHeadersMiddleware",

@@ -108,3 +108,19 @@ def test_a_type_made_here_under_another_id_gives_way_to_the_hubs(center_a, print
     reference.apply_snapshot(text)
     kept = IncidentType.objects.get(code="printer-paper")
     assert kept.pk == hub_pk and kept.steps.count() == steps
+
+
+@pytest.mark.parametrize(
+    "path", ["/contacts/", "/duty/", "/policy/", "/plan/adjust/", "/readiness/check/items/"]
+)
+def test_at_a_node_what_the_hub_owns_is_read_only(director_a, monkeypatch, path):
+    from ungcuu.org.models import Contact
+
+    client = logged_in(director_a)
+    before = Contact.objects.count()
+    monkeypatch.setattr(conf, "node_config", lambda: conf.NodeConfig("http://127.0.0.1:1", "x.y"))
+    response = client.post(path, {"name": "Anh Ba", "phone": "0912345678"}, follow=True)
+    assert response.status_code == 200
+    assert "do máy chủ của tỉnh quản lý" in response.content.decode()
+    assert Contact.objects.count() == before
+    assert client.get(path).status_code == 200  # still read
