@@ -188,7 +188,9 @@ class Server:
                 text = (entry / "smaps_rollup").read_text()
             except (OSError, ProcessLookupError):
                 continue
-            pss = next(int(line.split()[1]) for line in text.splitlines() if line.startswith("Pss:"))
+            pss = next(
+                int(line.split()[1]) for line in text.splitlines() if line.startswith("Pss:")
+            )
             rows.append((int(entry.name), cmd, pss / 1024))
         return sum(r[2] for r in rows), rows
 
@@ -260,8 +262,11 @@ def main() -> None:
         leader = node.run("token", "bench.leader").strip().splitlines()[-1]
 
         proxy.cut()
-        print(f"link cut; a working day at the node: {args.incidents} incidents × 5 records "
-              f"+ {args.intakes} paper dossiers", flush=True)
+        print(
+            f"link cut; a working day at the node: {args.incidents} incidents × 5 records "
+            f"+ {args.intakes} paper dossiers",
+            flush=True,
+        )
         wrote = time.monotonic()
         for n in range(args.incidents):
             status, incident = api(
@@ -306,8 +311,10 @@ def main() -> None:
             )
             assert status == 201, body
         records = args.incidents * 5 + args.intakes
-        print(f"{records} records written at the node in {time.monotonic() - wrote:.0f} s "
-              "(not measured: the day itself)")
+        print(
+            f"{records} records written at the node in {time.monotonic() - wrote:.0f} s "
+            "(not measured: the day itself)"
+        )
         time.sleep(3)  # the node has tried and failed at least once
 
         proxy.heal()
@@ -327,18 +334,25 @@ def main() -> None:
             ):
                 break
             if time.monotonic() - healed > 300:
-                print("hub did not catch up within 300 s:", incidents.get("count"),
-                      intakes.get("count"))
+                print(
+                    "hub did not catch up within 300 s:",
+                    incidents.get("count"),
+                    intakes.get("count"),
+                )
                 break
             time.sleep(0.1)
         caught = time.monotonic() - healed
         time.sleep(10)  # idle again
         total, rows = node.pss_mb()
         print()
-        print(f"catch-up: {records} records at the hub {caught:.1f} s after the link returned "
-              f"(target ≤ 10 s) · {records / caught:.0f} records/s")
-        print(f"node memory (PSS, web + task worker, idle after the day): {total:.0f} MB "
-              "(target ≤ 300 MB)")
+        print(
+            f"catch-up: {records} records at the hub {caught:.1f} s after the link returned "
+            f"(target ≤ 10 s) · {records / caught:.0f} records/s"
+        )
+        print(
+            f"node memory (PSS, web + task worker, idle after the day): {total:.0f} MB "
+            "(target ≤ 300 MB)"
+        )
         for pid, cmd, pss in sorted(rows):
             print(f"  {pid:>7}  {pss:6.1f} MB  {cmd}")
         print(f"load: {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} cores")
