@@ -290,6 +290,21 @@ class Server:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def settle(self, limit: float = 90, threshold: float = 0.15) -> float:
+        """Wait until the server's processes have finished starting: /healthz answers
+        as soon as one web worker is up, while the others and the task worker may still
+        be importing Django, which would count as the first creates' CPU. Returns the
+        seconds waited."""
+        started = time.monotonic()
+        if self.proc is None or not os.path.isdir("/proc"):
+            return 0.0
+        while time.monotonic() - started < limit:
+            before = sum(_proc_cpu(p) for p in _group_pids(self.proc.pid))
+            time.sleep(1)
+            if sum(_proc_cpu(p) for p in _group_pids(self.proc.pid)) - before < threshold:
+                break
+        return time.monotonic() - started
+
     def log_tail(self, chars: int = 3000) -> str:
         try:
             return Path(self.log_path).read_text(errors="replace")[-chars:]
@@ -634,8 +649,19 @@ INCIDENT_COLUMNS = (
     "is_drill",
     "playbook",
     "source",
+    "synced_from",
 )
-EVENT_COLUMNS = ("uuid", "incident_id", "kind", "actor_id", "at", "recorded_at", "payload")
+EVENT_COLUMNS = (
+    "uuid",
+    "incident_id",
+    "kind",
+    "actor_id",
+    "at",
+    "recorded_at",
+    "payload",
+    "hlc",
+    "synced_from",
+)
 
 
 @dataclass
@@ -693,6 +719,12 @@ def _check_columns(db: Database, cur) -> None:
                 f"{table} has NOT NULL columns the ceiling does not fill: {sorted(missing)};"
                 " update INCIDENT_COLUMNS/EVENT_COLUMNS in bench/incident_create.py"
             )
+
+
+def _micros(moment: datetime) -> int:
+    """The timeline's clock of an event (``incidents.models.micros``)."""
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _ceiling_client(db: Database, fx: Fixture, gate: dict, out: LoadResult, lock) -> None:
@@ -757,11 +789,12 @@ def _ceiling_client(db: Database, fx: Fixture, gate: dict, out: LoadResult, lock
                     insert_incident,
                     (cu, number, fx.center_id, fx.type_id, fx.tier, "reported", DESCRIPTION,
                      "partial", 0, stamp, stamp, fx.user_id, "", "", 0, 0, steps, search_text,
-                     stamp, "", False, steps, "person"),
+                     stamp, "", False, steps, "person", ""),
                 )  # fmt: skip
                 (incident_id,) = cur.fetchone()
                 cur.execute(
-                    insert_event, (eu, incident_id, "reported", fx.user_id, stamp, stamp, pay)
+                    insert_event,
+                    (eu, incident_id, "reported", fx.user_id, stamp, stamp, pay, _micros(now), ""),
                 )
                 if sqlite:
                     cur.execute("COMMIT")
@@ -1025,6 +1058,7 @@ def bench_one(kind: str, args, configs: list[tuple[int, int]]) -> list[Row]:
                 log(f"--- {kind}: ungcuu serve --workers {workers} --threads {threads}"
                     f" on {HOST}:{server.port}")  # fmt: skip
                 server.start()
+                log(f"    the server's processes settled in {server.settle():.0f} s")
                 wait_for_quiet(args.quiet_wait)
                 if args.warmup > 0:
                     warm = http_load(server, token, args.clients, args.warmup)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
@@ -61,7 +62,8 @@ MAX_ATTEMPTS = 5
 MAX_CHANNELS = 5  # tried per attempt: bounds how long one attempt can take
 BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 min between attempts
 INLINE_SECONDS = 2  # first messages sent by the report's own task for this long
-BATCH_SIZE = 50  # new incidents worked out in one pass
+BATCH_SIZE = 50  # new incidents worked out in one batch
+MAX_BATCHES = 20  # batches in one pass; a longer backlog is left to the next pass
 SENDING_THREADS = 8  # messages of one pass on the wire at once
 RECOVER_MAX = 1000  # rows taken up by a starting worker; the sweep does the rest
 CHAT_LIMIT = 2000  # Zalo's limit, the smallest of the chat channels
@@ -454,10 +456,31 @@ def report_queued(incident: Incident) -> None:
     transaction.on_commit(lambda: _enqueue_report(incident_id))
 
 
+# One pass works out every new incident (notify_report), so a report committed while a
+# pass is queued and not yet started needs no task of its own: the shared cache (Redis,
+# or files in the data dir) says whether one is waiting. A pass clears the mark as it
+# starts; should its task be lost, the mark lapses after PASS_MARK_SECONDS and the next
+# report queues one (the sweep and a starting worker take up the rest).
+PASS_MARK = "ungcuu:notify:pass-queued"
+PASS_MARK_SECONDS = 2
+
+
 def _enqueue_report(incident_id: int) -> None:
     from ungcuu.notify import tasks
 
-    tasks.notify_report(incident_id)
+    try:
+        waiting = not cache.add(PASS_MARK, incident_id, timeout=PASS_MARK_SECONDS)
+    except Exception:  # noqa: BLE001 - no cache: one task per report, as before
+        waiting = False
+    if not waiting:
+        tasks.notify_report(incident_id)
+
+
+def _pass_starts() -> None:
+    try:
+        cache.delete(PASS_MARK)
+    except Exception:  # noqa: BLE001 - the mark lapses by itself
+        pass
 
 
 def _new_incident_ids(incident_id: int, now: datetime) -> list[int]:
@@ -477,7 +500,13 @@ def _lock_new(ids: list[int]) -> list[Incident]:
     one (on SQLite the write transaction itself does that)."""
     incidents = list(
         Incident.objects.filter(pk__in=ids, escalation__isnull=True)
-        .select_related("center__routing_policy", "incident_type", "reporter", "major_incident")
+        .select_related(
+            "center__routing_policy",
+            "center__province",
+            "incident_type",
+            "reporter",
+            "major_incident",
+        )
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("pk")
     )
@@ -497,14 +526,49 @@ def notify_report(incident_id: int) -> int:
 
     One pass also takes the other new incidents not yet worked out: in a burst of
     reports the first task does the work of many (a few statements for all of them),
-    and the tasks after it find theirs done. Returns how many messages it wrote."""
-    ids = _new_incident_ids(incident_id, timezone.now())
-    if not ids:
-        return 0
+    and the tasks after it find theirs done; a full batch is followed by the next one.
+    The same pass checks whether each incident makes a repeated fault to report upward.
+    Returns how many messages it wrote."""
+    _pass_starts()
+    written = 0
+    for _batch in range(MAX_BATCHES):
+        ids = _new_incident_ids(incident_id, timezone.now())
+        if not ids:
+            break
+        count, incidents = _work_out(ids)
+        written += count
+        if incidents:
+            _after_report(incidents)
+        if not incidents or len(ids) < BATCH_SIZE:
+            break
+    return written
+
+
+def _after_report(incidents: list[Incident]) -> None:
+    """What else new incidents set off once their first messages are out: whether each
+    makes a repeated fault to report upward (R23), in one task for the batch. Should
+    that task be lost, the upward sweep catches the check up."""
+    from ungcuu.notify import tasks
+
+    tasks.after_report([i.pk for i in incidents])
+
+
+def after_report(incident_ids: list[int]) -> int:
+    from ungcuu.reports import upward
+
+    incidents = Incident.objects.filter(pk__in=incident_ids).select_related(
+        "center__province", "incident_type"
+    )
+    return upward.upward_repeat_many(list(incidents.order_by("pk")))
+
+
+def _work_out(ids: list[int]) -> tuple[int, list[Incident]]:
+    """One batch: the policy copied, the first level told. Returns (messages written,
+    the incidents this pass took)."""
     with transaction.atomic():
         incidents = _lock_new(ids)
         if not incidents:
-            return 0
+            return 0, []
         runs = []
         policies: dict[int, RoutingPolicy] = {}  # a center without a row makes it once
         folded_ids = major.folded(incidents)  # told once, through their major incident
@@ -553,7 +617,7 @@ def notify_report(incident_id: int) -> int:
         channels.update(more_channels)
         queued = Delivery.objects.bulk_create(rows)
     _send_now([d for d in queued if d.state == DeliveryState.PENDING], channels)
-    return len(queued)
+    return len(queued), incidents
 
 
 def _send_now(deliveries: list[Delivery], channels: dict[tuple[str, int], list[Channel]]) -> None:

@@ -20,6 +20,11 @@ def notify_report(incident_id: int) -> int:
 
 
 @db_task(retries=0)
+def after_report(incident_ids: list[int]) -> int:
+    return services.after_report(incident_ids)
+
+
+@db_task(retries=0)
 def deliver(delivery_id: int) -> str:
     return services.deliver(delivery_id)
 

@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.test.signals import setting_changed
@@ -125,18 +125,42 @@ def _other_centers(incident: Incident, rule: Rule, now: datetime) -> int:
     )
 
 
-def _open_major_id(incident_type_id: int, province_id: int | None) -> int | None:
-    """The open major incident's id, read without a lock (the report path's first look)."""
-    return (
-        MajorIncident.objects.filter(
-            scope=MajorScope.PROVINCE,
-            province_id=province_id,
-            incident_type_id=incident_type_id,
-            status=MajorStatus.OPEN,
-        )
-        .values_list("pk", flat=True)
-        .first()
+def _first_look_sql() -> str:
+    """``_first_look``'s statement: the two questions of ``_other_centers`` and
+    ``_open_major`` in one round trip, written out once (every report asks them)."""
+    major, incident, center = (
+        connection.ops.quote_name(m._meta.db_table) for m in (MajorIncident, Incident, Center)
     )
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    return (
+        f"SELECT (SELECT m.id FROM {major} m WHERE m.scope = %s AND m.province_id = %s"
+        f" AND m.incident_type_id = %s AND m.status = %s LIMIT 1),"
+        f" (SELECT COUNT(*) FROM (SELECT c.id FROM {center} c"
+        f" WHERE c.province_id = %s AND c.id <> %s AND EXISTS (SELECT 1 FROM {incident} i"
+        f" WHERE i.center_id = c.id AND i.incident_type_id = %s AND i.status IN ({statuses})"
+        f" AND i.is_drill = %s AND i.reported_at >= %s AND i.major_incident_id IS NULL)"
+        f" LIMIT %s) others)"
+    )
+
+
+_FIRST_LOOK: dict[str, str] = {}
+
+
+def _first_look(incident: Incident, rule: Rule, now: datetime) -> tuple[int | None, int]:
+    """Without a lock: the open major incident of the type in the province (its id, or
+    None), and how many other centers (at most K-1) ``_other_centers`` would count."""
+    sql = _FIRST_LOOK.get(connection.vendor) or _FIRST_LOOK.setdefault(
+        connection.vendor, _first_look_sql()
+    )
+    province_id, type_id = incident.center.province_id, incident.incident_type_id
+    since = connection.ops.adapt_datetimefield_value(now - timedelta(minutes=rule.minutes))
+    params = [MajorScope.PROVINCE.value, province_id, type_id, MajorStatus.OPEN.value]
+    params += [province_id, incident.center_id, type_id, *(s.value for s in OPEN_STATUSES)]
+    params += [False, since, rule.centers - 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        major_id, others = cursor.fetchone()
+    return major_id, others or 0
 
 
 def _candidates(incident: Incident, rule: Rule, now: datetime):
@@ -199,10 +223,8 @@ def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncide
     rule = _cached_rule(province_id, incident.incident_type_id)
     if not rule.enabled:
         return None
-    if (
-        _open_major_id(incident.incident_type_id, province_id) is None
-        and _other_centers(incident, rule, now) + 1 < rule.centers
-    ):
+    major_id, others = _first_look(incident, rule, now)
+    if major_id is None and others + 1 < rule.centers:
         return None
     with transaction.atomic():
         return _fold(incident, rule, province_id, now)

@@ -7,6 +7,7 @@ from ungcuu.reports.upward.queue import (
     upward_on_report,
     upward_on_resolve,
     upward_repeat,
+    upward_repeat_many,
     upward_sweep,
 )
 from ungcuu.reports.upward.send import (
@@ -29,6 +30,7 @@ __all__ = [
     "upward_on_report",
     "upward_on_resolve",
     "upward_repeat",
+    "upward_repeat_many",
     "upward_send",
     "upward_sweep",
 ]

@@ -10,6 +10,7 @@ replay, a second resolve or two sweeps never send twice. Drills never go upward.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -58,16 +59,41 @@ def upward_on_report(incident: Incident) -> None:
 def _queue(
     incident: Incident, reason: str, note: str = "", *, bodies: list | None = None
 ) -> list[UpwardReport]:
-    """Write one row per body not yet sent this reason; send them once the caller commits.
-    A body with neither an e-mail address nor a unit in the contacts can be sent nothing:
-    its row is written as such at once, with its timeline event, without a task."""
+    """Write one row per body not yet sent this reason; send them once the caller commits."""
     done = set(
         UpwardReport.objects.filter(incident=incident, reason=reason).values_list(
             "body_name", flat=True
         )
     )
+    rows = _rows(
+        incident, reason, note, report_bodies(incident.center) if bodies is None else bodies, done
+    )
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            created = _write(rows)
+    except IntegrityError:  # another worker wrote some of them first: keep theirs
+        for row in rows:  # and let the task find out where ours can go
+            row.state, row.attempts, row.last_error = UpwardState.PENDING, 0, ""
+        UpwardReport.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(
+            UpwardReport.objects.filter(
+                incident=incident,
+                reason=reason,
+                body_name__in=[r.body_name for r in rows],
+                state=UpwardState.PENDING,
+                attempts=0,
+            )
+        )
+    _send_on_commit(created)
+    return created
+
+
+def _rows(incident: Incident, reason: str, note: str, bodies, done: set[str]) -> list:
+    """The rows of the bodies not yet sent this reason (unsaved)."""
     rows = []
-    for body in report_bodies(incident.center) if bodies is None else bodies:
+    for body in bodies:
         name = body.name[:200]
         if name in done:
             continue
@@ -83,36 +109,29 @@ def _queue(
                 note=note,
             )
         )
-    if not rows:
-        return []
+    return rows
+
+
+def _write(rows: list[UpwardReport], *, settle: bool = False) -> list[UpwardReport]:
+    """Insert the rows (in the caller's transaction). With ``settle`` (the worker's pass,
+    already in the background), a body with neither an e-mail address nor a unit in the
+    contacts, which can be sent nothing, has its row written as such at once, with its
+    timeline event, rather than through a task that would find the same."""
     now = timezone.now()
-    nowhere = [row for row in rows if not row.email and not row.organisation_id]
+    nowhere = [row for row in rows if settle and not row.email and not row.organisation_id]
     for row in nowhere:
         row.state, row.attempts, row.last_error = UpwardState.NO_ADDRESS, 1, NO_ADDRESS_ERROR
-    try:
-        with transaction.atomic():
-            created = UpwardReport.objects.bulk_create(rows)
-            IncidentEvent.objects.bulk_create(
-                upward_event(row, ok=False, via="", error=row.last_error, now=now)
-                for row in nowhere
-            )
-    except IntegrityError:  # another worker wrote some of them first: keep theirs
-        for row in nowhere:  # and let the task find out where ours can go
-            row.state, row.attempts, row.last_error = UpwardState.PENDING, 0, ""
-        UpwardReport.objects.bulk_create(rows, ignore_conflicts=True)
-        created = list(
-            UpwardReport.objects.filter(
-                incident=incident,
-                reason=reason,
-                body_name__in=[r.body_name for r in rows],
-                state=UpwardState.PENDING,
-                attempts=0,
-            )
-        )
+    created = UpwardReport.objects.bulk_create(rows)
+    IncidentEvent.objects.bulk_create(
+        upward_event(row, ok=False, via="", error=row.last_error, now=now) for row in nowhere
+    )
+    return created
+
+
+def _send_on_commit(created: list[UpwardReport]) -> None:
     ids = [row.pk for row in created if row.state == UpwardState.PENDING]
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))
-    return created
 
 
 def _enqueue(report_ids: list[int]) -> None:
@@ -137,43 +156,120 @@ def upward_repeat(incident_id: int) -> int:
 
 
 def upward_repeat_many(incidents: list[Incident]) -> int:
-    """``upward_repeat`` for the new incidents of one pass (their center and type loaded):
-    each center's rule read once."""
-    if is_node():
-        return 0
-    rules: dict[int, UpwardRules] = {}
-    bodies: dict[int, list] = {}
-    queued = 0
+    """``upward_repeat`` for the new incidents of one pass (their center and type loaded),
+    in a few statements for the whole batch: the counts of each center and type in one
+    query, the latest numbers in another, every row written together."""
+    groups: dict[tuple[int, int], list[Incident]] = {}
     for incident in incidents:
-        if incident.is_drill or incident.incident_type.code in NOT_REPEATABLE:
-            continue
-        if incident.center_id not in rules:
-            rules[incident.center_id] = upward_rules(incident.center)
-        queued += _repeat(incident, rules[incident.center_id], bodies)
-    return queued
-
-
-def _repeat(incident: Incident, rules: UpwardRules, bodies: dict | None = None) -> int:
-    earlier = _repeat_rows(incident, rules)
-    latest = list(earlier.values_list("number", flat=True)[: max(NOTE_NUMBERS, rules.repeat_count)])
-    if len(latest) < rules.repeat_count:
+        if not incident.is_drill and incident.incident_type.code not in NOT_REPEATABLE:
+            groups.setdefault((incident.center_id, incident.incident_type_id), []).append(incident)
+    notes: dict[int, str] = {}
+    rules: dict[int, UpwardRules] = {}
+    for (center_id, _type_id), group in groups.items():
+        if center_id not in rules:
+            rules[center_id] = upward_rules(group[0].center)
+        notes.update(_repeat_notes(group, rules[center_id]))
+    due = [i for i in incidents if i.pk in notes]
+    if not due:
         return 0
-    count = len(latest) if len(latest) < NOTE_NUMBERS else earlier.count()
+    done: dict[int, set[str]] = {}
+    for incident_id, name in UpwardReport.objects.filter(
+        incident__in=[i.pk for i in due], reason=UpwardReason.REPEATED
+    ).values_list("incident_id", "body_name"):
+        done.setdefault(incident_id, set()).add(name)
+    bodies: dict[int, list] = {}
+    rows = []
+    for incident in due:
+        if incident.center_id not in bodies:
+            bodies[incident.center_id] = report_bodies(incident.center)
+        rows += _rows(
+            incident,
+            UpwardReason.REPEATED,
+            notes[incident.pk],
+            bodies[incident.center_id],
+            done.setdefault(incident.pk, set()),
+        )
+    try:
+        with transaction.atomic():
+            created = _write(rows, settle=True)
+            _send_on_commit(created)
+    except IntegrityError:  # another worker wrote some first: one incident at a time
+        created = []
+        for incident in due:
+            with transaction.atomic():
+                created += _queue(incident, UpwardReason.REPEATED, notes[incident.pk])
+    return len(created)
+
+
+def _repeat_notes(group: list[Incident], rules: UpwardRules) -> dict[int, str]:
+    """The note of each incident of one center and type that makes a repeated fault."""
+    days = timedelta(days=rules.repeat_days)
+    starts = sorted({i.started_at for i in group})
+    first, last = starts[0], starts[-1]
+    rows = Incident.objects.filter(
+        center_id=group[0].center_id, incident_type_id=group[0].incident_type_id, is_drill=False
+    )
+    if last - first >= days:  # onsets far apart: each counted on its own
+        count_at = {
+            s: rows.filter(started_at__gt=s - days, started_at__lte=s).count() for s in starts
+        }
+    else:
+        # Within (s - days, s] for each onset s, from the count at the latest onset: less
+        # what started after s, plus what left the window between s and the latest.
+        total = rows.filter(started_at__gt=last - days, started_at__lte=last).count()
+        after = sorted(
+            rows.filter(started_at__gt=first, started_at__lte=last).values_list(
+                "started_at", flat=True
+            )
+        )
+        left = sorted(
+            rows.filter(started_at__gt=first - days, started_at__lte=last - days).values_list(
+                "started_at", flat=True
+            )
+        )
+        count_at = {
+            s: total
+            - (len(after) - bisect_right(after, s))
+            + (len(left) - bisect_right(left, s - days))
+            for s in starts
+        }
+    over = [i for i in group if count_at[i.started_at] >= rules.repeat_count]
+    if not over:
+        return {}
+    latest = list(
+        rows.filter(started_at__lte=last)
+        .order_by("-started_at", "-pk")
+        .values_list("number", "started_at")[: NOTE_NUMBERS + len(group)]
+    )
+    notes = {}
+    for incident in over:
+        start, count = incident.started_at, count_at[incident.started_at]
+        numbers = [n for n, at in latest if start - days < at <= start][:NOTE_NUMBERS]
+        if len(numbers) < min(count, NOTE_NUMBERS):  # an onset far back: read its own
+            numbers = list(
+                _repeat_rows(incident, rules).values_list("number", flat=True)[:NOTE_NUMBERS]
+            )
+        notes[incident.pk] = _note(count, numbers, rules)
+    return notes
+
+
+def _note(count: int, latest: list[str], rules: UpwardRules) -> str:
+    """ "4 lần trong 30 ngày (ngưỡng: 3 lần): BN-…, BN-…": the latest numbers, oldest first."""
     shown = ", ".join(reversed(latest[:NOTE_NUMBERS]))
     if count > NOTE_NUMBERS:
         shown = f"…, {shown}"
-    note = f"{count} lần trong {rules.repeat_days} ngày (ngưỡng: {rules.repeat_count} lần): {shown}"
-    if bodies is not None and incident.center_id not in bodies:
-        bodies[incident.center_id] = report_bodies(incident.center)
+    return f"{count} lần trong {rules.repeat_days} ngày (ngưỡng: {rules.repeat_count} lần): {shown}"
+
+
+def _repeat(incident: Incident, rules: UpwardRules) -> int:
+    earlier = _repeat_rows(incident, rules)
+    limit = max(NOTE_NUMBERS, rules.repeat_count)
+    latest = list(earlier.values_list("number", flat=True)[:limit])
+    if len(latest) < rules.repeat_count:
+        return 0
+    count = len(latest) if len(latest) < NOTE_NUMBERS else earlier.count()
     with transaction.atomic():
-        return len(
-            _queue(
-                incident,
-                UpwardReason.REPEATED,
-                note,
-                bodies=bodies.get(incident.center_id) if bodies is not None else None,
-            )
-        )
+        return len(_queue(incident, UpwardReason.REPEATED, _note(count, latest, rules)))
 
 
 def _repeat_rows(incident: Incident, rules: UpwardRules):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ungcuu.core.site import absolute
-from ungcuu.incidents.models import EventKind, Incident, IncidentEvent
+from ungcuu.incidents.models import EventKind, Incident, IncidentEvent, micros
 from ungcuu.notify import transport
 from ungcuu.notify.models import Channel
 from ungcuu.reports.models import UpwardReason, UpwardReport, UpwardState
@@ -25,6 +25,7 @@ MAX_ROUTES = 4  # addresses tried per attempt: bounds how long one attempt can t
 CLAIM_FOR = timedelta(seconds=transport.TIMEOUT_SECONDS * MAX_ROUTES + 60)
 CHAT_LIMIT = 2000
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+NO_ADDRESS_ERROR = "Cơ quan chưa có thư điện tử hay kênh nhận tin trong phương án."
 
 
 def local_time(moment: datetime | None) -> str:
@@ -79,7 +80,7 @@ def routes(report: UpwardReport) -> tuple[list[Route], str]:
             "Máy chủ chưa có hộp thư gửi báo cáo (UNGCUU_MAIL_URL) và cơ quan chưa có kênh "
             "nhận tin."
         )
-    return [], "Cơ quan chưa có thư điện tử hay kênh nhận tin trong phương án."
+    return [], NO_ADDRESS_ERROR
 
 
 def link(report: UpwardReport) -> str:
@@ -211,11 +212,19 @@ def _finish(
 
 
 def _event(report: UpwardReport, *, ok: bool, via: str, error: str, now: datetime) -> None:
-    IncidentEvent.objects.create(
+    upward_event(report, ok=ok, via=via, error=error, now=now).save()
+
+
+def upward_event(
+    report: UpwardReport, *, ok: bool, via: str, error: str, now: datetime
+) -> IncidentEvent:
+    """The timeline event of an attempt (unsaved; its clock set for ``bulk_create``)."""
+    return IncidentEvent(
         incident_id=report.incident_id,
         kind=EventKind.NOTIFIED,
         actor=None,
         at=now,
+        hlc=micros(now),
         payload={
             "upward": str(report.key),
             "reason": report.reason,
