@@ -22,7 +22,7 @@ For each configuration it
      ``all@N`` SIGKILLs the server's whole process group (the serve process, the web
      workers and the task worker: a power cut of the application), waits for every one
      of them to be gone and starts ``ungcuu serve`` again on the same port;
-     ``worker@N`` SIGKILLs only the task worker (``ungcuu run_huey`` and its children)
+     ``worker@N`` SIGKILLs only the task worker (``ungcuu-tasks``, or ``ungcuu run_huey``)
      and leaves the server running; ``server@N`` SIGKILLs only the serve process;
   4. after the burst, waits (at most ``--drain`` seconds) until the outbox is drained:
      every stored incident has its first-level messages (team leader and on-duty

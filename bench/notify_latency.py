@@ -377,15 +377,19 @@ def delivery_states(db: Database) -> str:
 
 
 def task_worker_pids(pgid: int) -> list[int]:
-    """The `ungcuu run_huey` process that `ungcuu serve` started beside the web server."""
+    """The task worker that `ungcuu serve` started beside the web server: a fork named
+    ``ungcuu-tasks``, or an `ungcuu run_huey` process where it cannot fork."""
     pids = []
     for pid in _group_pids(pgid) if os.path.isdir("/proc") else []:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                if b"run_huey" in fh.read():
-                    pids.append(pid)
+                cmd = fh.read()
+            with open(f"/proc/{pid}/comm", "rb") as fh:
+                comm = fh.read().strip()
         except OSError:
-            pass
+            continue
+        if b"run_huey" in cmd or comm == b"ungcuu-tasks":
+            pids.append(pid)
     return pids
 
 

@@ -6,9 +6,6 @@ import io
 from collections.abc import Iterable
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ungcuu.core.text import xml_safe
 from ungcuu.incidents.models import Incident
@@ -45,6 +42,8 @@ def plain_text(sheet, row: list) -> list:
         if isinstance(value, str):
             row[position] = value = xml_safe(value)
         if isinstance(value, str) and value.startswith("="):
+            from openpyxl.cell import WriteOnlyCell
+
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
             row[position] = cell
@@ -82,6 +81,11 @@ def logbook_row(index: int, incident: Incident) -> list:
 
 
 def logbook_xlsx(incidents: Iterable[Incident], *, title: str) -> bytes:
+    # openpyxl (and numpy, which it loads) only in the processes that write workbooks.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Sổ theo dõi sự cố")
     for position, (_, width) in enumerate(COLUMNS):

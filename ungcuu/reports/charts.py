@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.figure import Figure
-
 BLUE = "#1f4e79"
 RED = "#b3261e"
 
@@ -24,6 +22,8 @@ def bars(
     limit: int = 15,
 ) -> bytes:
     """Horizontal bars, largest first, at most ``limit`` of them."""
+    from matplotlib.figure import Figure  # loaded by the processes that draw only
+
     pairs = list(zip(labels, values, highlight or [False] * len(values), strict=True))[:limit]
     pairs.reverse()
     height = 1.2 + 0.38 * max(len(pairs), 1)

@@ -9,10 +9,6 @@ from datetime import datetime
 
 from django.db.models import F
 from django.utils import timezone
-from docx.shared import Cm
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ungcuu.catalog.models import Tier
 from ungcuu.catalog.playbooks import province_word, report_bodies
@@ -227,6 +223,8 @@ def _rest(doc, total: int, what: str) -> None:
 
 
 def _picture(doc, png: bytes) -> None:
+    from docx.shared import Cm
+
     doc.add_picture(io.BytesIO(png), width=Cm(16))
     doc.paragraphs[-1].alignment = 1
 
@@ -391,6 +389,9 @@ def quarterly_docx(
 
 
 def _bold(sheet, values: list, size: float | None = None) -> list:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)
@@ -493,6 +494,9 @@ def incident_rows(scope: Scope, period: Period):
 def quarterly_xlsx(
     scope: Scope, period: Period, stats: Stats, *, progress: Callable | None = None
 ) -> bytes:
+    from openpyxl import Workbook  # loaded by the processes that write workbooks only
+    from openpyxl.cell import WriteOnlyCell
+
     progress = progress or (lambda p, s: None)
     workbook = Workbook(write_only=True)
     heading = f"{scope.name} – {period.label}"

@@ -22,11 +22,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.escape import unescape
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import NulCharacterError, clean_text, fold
@@ -170,6 +165,12 @@ def sheets() -> list[Sheet]:
 
 def template_bytes() -> bytes:
     """The empty workbook, with drop-down lists for roles and kinds and a guide sheet."""
+    # openpyxl (and numpy, which it loads) only in the processes that use workbooks.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     guide = book.active
     guide.title = "Hướng dẫn"
@@ -278,6 +279,8 @@ class _Bad(Exception):
 def _cell(value, column: Column):
     """One cell's value, checked and converted; raises _Bad naming the column."""
     if isinstance(value, str):
+        from openpyxl.utils.escape import unescape
+
         try:
             # Excel writes a control character as _xHHHH_ (a NUL as _x0000_).
             value = clean_text(unescape(value)).strip()
@@ -349,6 +352,8 @@ def _read(data: bytes, outcome: Outcome) -> dict[str, list[tuple[int, dict]]]:
     """Each sheet's rows as (row number, values by key); errors collected in ``outcome``."""
     if len(data) > MAX_BYTES:
         raise ServiceError("Tệp quá lớn (tối đa 2 MB).", field="file")
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:

@@ -11,9 +11,6 @@ from datetime import date, datetime, time
 
 from django.db.models import Q, Sum
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import xml_safe
@@ -184,6 +181,11 @@ COLUMNS = [
 
 
 def supply_usage_xlsx(center: Center, period: UsagePeriod, rows: list[UsageRow]) -> bytes:
+    # openpyxl (and numpy, which it loads) only in the processes that write workbooks.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Vật tư")
     for position, (_, width) in enumerate(COLUMNS):

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
+import gc
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ungcuu.core import site
 
 WEB_NICE = int(os.environ.get("UNGCUU_WEB_NICE", 10))
+# A center's node serves the handful of people of its LAN: two web workers answer them as
+# fast as four, in far less of the office PC's memory (bench/node_memory.py).
+NODE_WORKERS = 2
 # A worker that stops by itself on these exit codes was asked to (Ctrl+C, `kill`).
 _ASKED_TO_STOP = {0, -signal.SIGINT, -signal.SIGTERM}
 
@@ -33,9 +40,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("UNGCUU_WORKERS", 0))
-            or min(8, max(2, 2 * (os.cpu_count() or 1))),
-            help="Số tiến trình phục vụ (mặc định: 2 × số lõi, từ 2 đến 8).",
+            default=int(os.environ.get("UNGCUU_WORKERS", 0)) or None,
+            help=(
+                f"Số tiến trình phục vụ (mặc định: {NODE_WORKERS} trên máy của Trung tâm "
+                "đồng bộ với tỉnh; nơi khác 2 × số lõi, từ 2 đến 8)."
+            ),
         )
         parser.add_argument(
             "--threads",
@@ -52,14 +61,27 @@ class Command(BaseCommand):
             default=os.environ.get("UNGCUU_NO_WORKER", "").lower() in ("1", "true", "yes"),
             help="Không chạy tiến trình nền (khi đã chạy `ungcuu run_huey` riêng).",
         )
+        # The one-time work before serving, run by `ungcuu serve` in a process of its own.
+        parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
 
-    def handle(self, *args, host, port, workers, threads, no_migrate, no_worker, **options):
-        if not no_migrate:
-            call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        from ungcuu.sync.node import prepare
-
-        prepare(self.stdout)  # a center's node: filled from its hub before it serves
+    def handle(
+        self, *args, host, port, workers, threads, no_migrate, no_worker, prepare_only, **options
+    ):
+        if prepare_only:
+            self._prepare(no_migrate)
+            return
+        # In a process of its own: what migrations and collectstatic load and leave behind
+        # would otherwise stay in this process, and in every worker forked from it.
+        prepared = subprocess.run(
+            [sys.executable, "-m", "ungcuu", "serve", "--prepare-only"]
+            + (["--no-migrate"] if no_migrate else []),
+            env=dict(os.environ),
+        )
+        if prepared.returncode != 0:
+            raise CommandError(
+                "Không chuẩn bị được dữ liệu để chạy (xem lỗi ở trên); UngCuu chưa chạy."
+            )
+        workers = workers or _default_workers()
         # Serve the collected, compressed copies (for workers forked or spawned).
         os.environ["UNGCUU_STATIC_COLLECTED"] = "1"
         settings.WHITENOISE_USE_FINDERS = False
@@ -71,7 +93,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Dữ liệu: {settings.DATA_DIR}  ·  Dừng: Ctrl+C")
         self.stdout.flush()
         self._propose_base_url(lan, shown_host, port)
-        self._worker: subprocess.Popen | None = None
+        _preload()
+        self._worker: subprocess.Popen | _ForkedWorker | None = None
         self._stopping = threading.Event()
         if not no_worker:
             self._worker = self._start_worker()
@@ -98,6 +121,14 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     worker.kill()
 
+    def _prepare(self, no_migrate: bool) -> None:
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from ungcuu.sync.node import prepare
+
+        prepare(self.stdout)  # a center's node: filled from its hub before it serves
+
     def _propose_base_url(self, lan: str | None, shown_host: str, port: int) -> None:
         """Links and QR codes must open from phones: at first start the LAN address is
         stored in the data dir; an administrator's choice (or UNGCUU_BASE_URL) is kept."""
@@ -118,13 +149,18 @@ class Command(BaseCommand):
             )
         self.stdout.flush()
 
-    def _start_worker(self) -> subprocess.Popen:
+    def _start_worker(self) -> subprocess.Popen | _ForkedWorker:
         """The background worker (notifications, escalation timers) runs beside the
-        web server: nothing else to start."""
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "ungcuu", "run_huey", "--quiet"],
-            env=dict(os.environ),
-        )
+        web server: nothing else to start. Where the system can fork, it is a copy of
+        this process, which has the whole application loaded already: the two share
+        that memory instead of the worker loading its own."""
+        if hasattr(os, "fork"):
+            worker = _ForkedWorker()
+        else:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "ungcuu", "run_huey", "--quiet"],
+                env=dict(os.environ),
+            )
         worker.started_at = time.monotonic()
         return worker
 
@@ -178,3 +214,80 @@ class Command(BaseCommand):
         from ungcuu.wsgi import application
 
         serve(application, host=host, port=port, threads=threads, ident="UngCuu")
+
+
+def _default_workers() -> int:
+    from ungcuu.sync.conf import is_node
+
+    if is_node():
+        return NODE_WORKERS
+    # A province's hub: 2 × cores, measured fastest (bench/incident_create.py).
+    return min(8, max(2, 2 * (os.cpu_count() or 1)))
+
+
+def _preload() -> None:
+    """Load the whole application once, before the web workers and the task worker are
+    forked from this process: they share these pages instead of each loading a copy.
+    gc.freeze() keeps the collector of each copy from writing to every loaded object
+    (which would make each process's copy of those pages its own again)."""
+    from django.db import connections
+    from django.urls import get_resolver
+    from django.utils import translation
+    from django.utils.module_loading import autodiscover_modules
+
+    import ungcuu.wsgi  # noqa: F401 - the WSGI application and its middleware
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view and the API
+    autodiscover_modules("tasks")
+    for code, _name in settings.LANGUAGES:  # the message catalogs and the URL reverse maps
+        with translation.override(code):
+            get_resolver().reverse_dict  # noqa: B018
+    connections.close_all()
+    gc.collect()
+    gc.freeze()
+
+
+def _run_worker() -> None:
+    _name_process(b"ungcuu-tasks")
+    call_command("run_huey", "--quiet")
+
+
+def _name_process(name: bytes) -> None:
+    """The name `top` and `ps -o comm` show (Linux), so the task worker can be told apart."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.prctl(15, name[:15], 0, 0, 0)  # PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
+
+
+class _ForkedWorker:
+    """The task worker as a fork of `ungcuu serve`, with the methods of a Popen."""
+
+    def __init__(self, target: Callable[[], None] = _run_worker) -> None:
+        from django.db import connections
+
+        connections.close_all()  # the copy opens its own
+        self._process = multiprocessing.get_context("fork").Process(
+            target=target, name="ungcuu-tasks"
+        )
+        self._process.start()
+        self.pid = self._process.pid
+        self.started_at = time.monotonic()
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def terminate(self) -> None:
+        self._process.terminate()
+
+    def kill(self) -> None:
+        self._process.kill()
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired("ungcuu run_huey", timeout or 0)
+        return self._process.exitcode
