@@ -183,7 +183,8 @@ def snapshot(db: Database) -> Snapshot:
         refused = set()
         for (payload,) in cur.fetchall():
             payload = json.loads(payload) if isinstance(payload, str) else payload
-            if not payload.get("ok"):
+            # Upward reports' lines ("upward") are not messages to people: not counted.
+            if not payload.get("ok") and "delivery" in payload:
                 refused.add(str(uuid.UUID(payload["delivery"])))
         return Snapshot(incidents, len(rows), people, deliveries, states, refused)
     finally:
