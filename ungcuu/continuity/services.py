@@ -24,6 +24,7 @@ from ungcuu.incidents.services.common import CLOCK_SKEW
 from ungcuu.org.models import Center, Role, User
 from ungcuu.org.scope import require_center, require_own
 from ungcuu.readiness.services.drills import drill_running
+from ungcuu.sync.outbox import require_writer
 
 # ASCII digits only: "\d" would also take Arabic-Indic or fullwidth digits.
 CCCD = re.compile(r"^[0-9]{12}$")
@@ -138,15 +139,6 @@ def intake_incident(center: Center, value) -> Incident | None:
     if found is None:
         raise ServiceError("Không tìm thấy sự cố này ở trung tâm đã chọn.", field="incident")
     return found
-
-
-def _node_owns(center: Center) -> bool:
-    """At a hub, the paper dossiers of a center with its own node are written there only
-    (one writer per receipt book)."""
-    from ungcuu.sync.conf import is_node
-    from ungcuu.sync.outbox import noded_center_ids
-
-    return not is_node() and center.pk in noded_center_ids()
 
 
 def _written_here(intake: PaperIntake) -> None:
@@ -271,12 +263,7 @@ def intake_create(
         first = next(iter(errors.values()))
         raise ServiceError(first, fields=errors)
 
-    if _node_owns(center):
-        raise ServiceError(
-            "Trung tâm này tiếp nhận hồ sơ giấy trên máy riêng của Trung tâm (node): "
-            "hãy ghi phiếu trên máy đó, hồ sơ sẽ tự chuyển lên máy chủ của tỉnh.",
-            status=409,
-        )
+    require_writer(center, "tiếp nhận hồ sơ giấy")
     cutoff = known.cutoff if known else None
     due = Calendar.for_center(center).return_date(moment, days, cutoff)
     year = timezone.localtime(moment).year

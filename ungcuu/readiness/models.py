@@ -141,6 +141,7 @@ class SupplyKind(models.TextChoices):
 class SupplyItem(models.Model):
     """A consumable kept at a center against its quota (định mức)."""
 
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     center = models.ForeignKey(
         Center, on_delete=models.CASCADE, related_name="supplies", verbose_name=_("trung tâm")
     )
@@ -235,6 +236,7 @@ class EquipmentStatus(models.TextChoices):
 
 
 class Equipment(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     center = models.ForeignKey(
         Center, on_delete=models.CASCADE, related_name="equipment", verbose_name=_("trung tâm")
     )
@@ -274,6 +276,7 @@ class Equipment(models.Model):
 class IncidentEquipment(models.Model):
     """The equipment involved in an incident."""
 
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.CASCADE, related_name="equipment_links"
     )
@@ -312,6 +315,7 @@ class CertStatus(models.TextChoices):
 class Certificate(models.Model):
     """An officer's digital-signature certificate (USB token)."""
 
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     center = models.ForeignKey(
         Center, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("trung tâm")
     )
@@ -410,6 +414,7 @@ class TrainingTopic(models.TextChoices):
 class TrainingRecord(models.Model):
     """One person trained in one topic on one day (tập huấn, bồi dưỡng)."""
 
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     center = models.ForeignKey(
         Center,
         on_delete=models.CASCADE,

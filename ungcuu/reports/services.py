@@ -20,6 +20,7 @@ from ungcuu.org.models import Role, User
 from ungcuu.org.scope import require_incident
 from ungcuu.reports.models import JobState, Minutes, ReportJob
 from ungcuu.reports.stats import duration_text
+from ungcuu.sync.outbox import require_writer
 
 # People who may draw up and edit minutes (others may read and print them).
 MINUTES_EDITORS = frozenset(
@@ -288,6 +289,7 @@ def minutes_save(*, actor: User, incident: Incident, data: dict) -> Minutes:
     if not may_edit_minutes(actor):
         raise ServiceError("Bạn không có quyền lập biên bản.", status=403)
     require_incident(actor, incident)
+    require_writer(incident.center_id, "lập biên bản sự cố")
     clean: dict = {}
     errors: dict[str, str] = {}
     for name in TEXT_FIELDS:

@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.org.models import Center
-from ungcuu.sync import outbox, records, reference
+from ungcuu.sync import holdings, outbox, records, reference
 from ungcuu.sync.conf import silent_minutes
 from ungcuu.sync.effects import follow_safely
 from ungcuu.sync.models import Change, Node
 
 PULL_BATCH = 500
+# Records that name their center: a node sends only its own.
+OWN_CENTER = ("incident", "intake", "check", *holdings.CENTERED)
 SILENCE_TYPE = "internet"
 
 
@@ -74,6 +76,7 @@ def _seed(center: Center) -> None:
             "uuid", flat=True
         )
     ]
+    rows += [Change(center=center, kind=kind, key=key) for kind, key in holdings.seed_keys(center)]
     Change.objects.bulk_create(rows, batch_size=1000)
 
 
@@ -133,11 +136,12 @@ def push(node: Node, body: dict) -> dict:
         if not isinstance(data, dict):
             raise ServiceError("Gói đồng bộ không hợp lệ.", field="records")
         center_id = data.get("center_id")
-        if record.get("kind") in ("incident", "intake", "check") and center_id != node.center_id:
+        if record.get("kind") in OWN_CENTER and center_id != node.center_id:
             raise ServiceError("Bản ghi không thuộc Trung tâm của máy này.", status=403)
     with transaction.atomic():
         applied = records.apply_records(batch, origin="node", people=_people_of(node))
         _own_center_only(node, applied)
+        holdings.receive_transfers(applied.new_movements)
         follow_safely(applied)
     return {
         "through": body.get("through"),
@@ -160,7 +164,10 @@ def _people_of(node: Node) -> set[int]:
 def _own_center_only(node: Node, applied: records.Applied) -> None:
     from ungcuu.incidents.models import Incident
 
-    if Incident.objects.filter(pk__in=applied.touched).exclude(center_id=node.center_id).exists():
+    others = applied.centers - {node.center_id}
+    if others or (
+        Incident.objects.filter(pk__in=applied.touched).exclude(center_id=node.center_id).exists()
+    ):
         raise ServiceError("Bản ghi không thuộc Trung tâm của máy này.", status=403)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_save
 
 from ungcuu.sync.conf import is_node
 
@@ -36,6 +36,35 @@ def forget_noded() -> None:
 
 def wanted(center_id: int) -> bool:
     return is_node() or center_id in noded_center_ids()
+
+
+def node_owns(center) -> bool:
+    """At a hub: the center has its own node, which alone writes the center's incident
+    numbers, paper dossiers and registers (one writer per record)."""
+    center_id = getattr(center, "pk", center)
+    return not is_node() and center_id in noded_center_ids()
+
+
+def reminds_here(center) -> bool:
+    """Whether this side reminds the center's people of its registers: a node its own
+    center, a hub every center without a node."""
+    if is_node():
+        from ungcuu.sync.conf import node_config
+
+        return center.code == node_config().center_code
+    return center.pk not in noded_center_ids()
+
+
+def require_writer(center, doing: str) -> None:
+    """Refuse, at a hub, a write the center's node owns (409, in Vietnamese)."""
+    from ungcuu.core.errors import ServiceError
+
+    if node_owns(center):
+        raise ServiceError(
+            f"Trung tâm này {doing} trên máy riêng của Trung tâm (node): hãy ghi trên máy "
+            "đó, dữ liệu sẽ tự chuyển lên máy chủ của tỉnh.",
+            status=409,
+        )
 
 
 def record(kind: str, center_id: int, key) -> None:
@@ -94,6 +123,37 @@ def _check_saved(sender, instance, raw=False, **kwargs):
         record("check", instance.center_id, instance.client_uuid)
 
 
+def _register_saved(sender, instance, raw=False, **kwargs):
+    """A node sends every change to its registers (holdings.py); the hub only the stock
+    the province moved to or from a center with a node."""
+    from ungcuu.sync import holdings
+
+    if raw or holdings.applying.get():
+        return
+    register = holdings.REGISTERS[_REGISTER_OF[sender]]
+    if is_node():
+        record(
+            register.kind,
+            holdings.center_of(register, instance),
+            holdings.key_of(register, instance),
+        )
+        if register.kind == "movement":  # its stock changed with it
+            record("supply", instance.item.center_id, instance.item.uuid)
+    elif register.kind == "movement" and instance.kind in ("moved_in", "moved_out"):
+        if instance.item.center_id in noded_center_ids():  # the province's transfer
+            record("transfer", instance.item.center_id, instance.client_uuid)
+
+
+def _participants_changed(sender, instance, action="", reverse=False, **kwargs):
+    from ungcuu.sync import holdings
+
+    if action.startswith("post_") and not reverse and is_node() and not holdings.applying.get():
+        record("drill", instance.center_id, instance.client_uuid)
+
+
+_REGISTER_OF: dict[type, str] = {}
+
+
 def connect() -> None:
     from ungcuu.continuity.models import PaperIntake
     from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
@@ -104,3 +164,13 @@ def connect() -> None:
     post_save.connect(_intake_saved, sender=PaperIntake, dispatch_uid="sync-intake")
     post_save.connect(_attachment_saved, sender=Attachment, dispatch_uid="sync-attachment")
     post_save.connect(_check_saved, sender=DailyCheck, dispatch_uid="sync-check")
+
+    from ungcuu.readiness.models import Drill
+    from ungcuu.sync import holdings
+
+    for kind, register in holdings.REGISTERS.items():
+        _REGISTER_OF[register.cls] = kind
+        post_save.connect(_register_saved, sender=register.cls, dispatch_uid=f"sync-{kind}")
+    m2m_changed.connect(
+        _participants_changed, sender=Drill.participants.through, dispatch_uid="sync-drill-people"
+    )

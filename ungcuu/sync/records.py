@@ -10,6 +10,8 @@ Rules of the merge:
 - An incident, a paper dossier: one writer, the side that made it. The other side's copy
   follows the writer's (its fields are replaced); a record of our own that the other
   side sends back is left as it is.
+- The center's registers (supplies, equipment, certificates, drills, training, minutes):
+  written by the node only, the hub's copy follows (holdings.py).
 - Events: append-only; either side may add events to any incident of the center. An
   event already here is skipped, so a batch applied twice changes nothing. The
   incident's state is then derived again from the merged timeline
@@ -32,6 +34,7 @@ from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
 from ungcuu.org.models import User
 from ungcuu.readiness.models import CheckItem, DailyCheck
+from ungcuu.sync import holdings, outbox
 
 INCIDENT_FIELDS = (
     "client_digest",
@@ -129,20 +132,30 @@ def dump_check(run) -> dict:
     }
 
 
-ORDER = {"incident": 0, "event": 1, "intake": 2, "check": 3, "attachment": 4}
+ORDER = {
+    "incident": 0,
+    "event": 1,
+    "intake": 2,
+    "check": 3,
+    # The center's registers (holdings.py): rows before the rows that name them.
+    "supply": 4,
+    "equipment": 4,
+    "cert": 4,
+    "training": 4,
+    "drill": 4,
+    "movement": 5,
+    "equip_link": 5,
+    "minutes": 5,
+    "transfer": 6,
+    "attachment": 7,
+}
 # Photos and videos fill a batch up to about this many bytes (at least one goes).
 FILE_BYTES = 8 * 1024 * 1024
 
 
 def load_changes(changes) -> list[dict]:
     """The current state of the changed records, each once, parents before children."""
-    keys: dict[str, list] = {
-        "incident": [],
-        "event": [],
-        "intake": [],
-        "check": [],
-        "attachment": [],
-    }
+    keys: dict[str, list] = {kind: [] for kind in ORDER}
     for change in changes:
         if change.kind in keys and change.key not in keys[change.kind]:
             keys[change.kind].append(change.key)
@@ -163,6 +176,9 @@ def load_changes(changes) -> list[dict]:
         client_uuid__in=keys["check"]
     )
     records += [{"kind": "check", "data": dump_check(run)} for run in checks]
+    for kind in holdings.KINDS:
+        if keys[kind]:
+            records += holdings.load(kind, keys[kind])
     files = Attachment.objects.select_related("incident").filter(uuid__in=keys["attachment"])
     for attachment in files:
         data = dump_attachment(attachment)
@@ -199,6 +215,10 @@ class Applied:
     new_events: list[int] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
     skipped: int = 0
+    centers: set[int] = field(default_factory=set)  # whose registers a batch wrote
+    new_movements: list[int] = field(default_factory=list)
+    # Rows this side now writes as a result (a node's stock after a transfer in).
+    outgoing: list[tuple[str, int, object]] = field(default_factory=list)
 
 
 def _moment(value):
@@ -396,6 +416,10 @@ APPLIERS = {
     "event": apply_event,
     "intake": apply_intake,
     "attachment": apply_attachment,
+    **{
+        kind: (lambda data, origin, applied, kind=kind: holdings.apply(kind, data, origin, applied))
+        for kind in holdings.KINDS
+    },
 }
 
 
@@ -404,10 +428,15 @@ def apply_records(records: list[dict], origin: str, people=None) -> Applied:
     first; then derive each touched incident's state from its merged timeline.
     ``people``: the only person ids the records may name (a node's center's people)."""
     token = _people.set(frozenset(people) if people is not None else None)
+    quiet = holdings.applying.set(True)  # what the other side wrote is not sent back
     try:
-        return _apply_records(records, origin)
+        applied = _apply_records(records, origin)
     finally:
+        holdings.applying.reset(quiet)
         _people.reset(token)
+    for kind, center_id, key in applied.outgoing:
+        outbox.record(kind, center_id, key)
+    return applied
 
 
 def _apply_records(records: list[dict], origin: str) -> Applied:

@@ -53,15 +53,10 @@ def _next_number(center: Center, year: int) -> str:
     """The next number at a center in a year, e.g. BN-2026-0007 (inside a transaction).
     A hub numbering for a center that has its own node writes BN-2026-H0012: the node
     gives the center's plain numbers, so the two never meet (ungcuu/sync)."""
-    mark = "H" if hub_numbers(center) else ""
+    from ungcuu.sync.outbox import node_owns
+
+    mark = "H" if node_owns(center) else ""
     return f"{center.prefix}-{year}-{mark}{next_in_year(IncidentSequence, center, year):04d}"
-
-
-def hub_numbers(center: Center) -> bool:
-    from ungcuu.sync.conf import is_node
-    from ungcuu.sync.outbox import noded_center_ids
-
-    return not is_node() and center.pk in noded_center_ids()
 
 
 @dataclass

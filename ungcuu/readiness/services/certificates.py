@@ -12,6 +12,7 @@ from ungcuu.org.models import Center, User
 from ungcuu.org.scope import require_own, require_same_center
 from ungcuu.readiness.models import Certificate, CertProvider, CertStatus
 from ungcuu.readiness.services.common import day, is_keeper, require, require_center, text
+from ungcuu.sync.outbox import require_writer
 
 # UngCuu's own default: the plans ask to renew "trước khi hết hạn" with no number of days.
 WARN_DAYS = (30, 7, 1)
@@ -84,6 +85,7 @@ def certificate_save(
     """Record an officer's certificate; dates typed in or read from the file."""
     require(is_keeper(actor))
     require_center(actor, center)
+    require_writer(center, "quản lý chứng thư số")
     if certificate is not None:
         require_own(actor, certificate, what="chứng thư số", field="certificate")
         require_same_center(

@@ -29,6 +29,7 @@ from ungcuu.readiness.services.common import (
     require_center,
     text,
 )
+from ungcuu.sync.outbox import require_writer
 
 # (label, catalog code of the incident a fault opens)
 DEFAULT_ITEMS: list[tuple[str, str]] = [
@@ -81,12 +82,7 @@ def check_record(
     even one a later check replaced, changes nothing and returns the day's check."""
     require(is_checker(actor))
     require_center(actor, center)
-    if _node_owns(center):
-        raise ServiceError(
-            "Trung tâm này kiểm tra đầu ngày trên máy riêng của Trung tâm (node): hãy ghi "
-            "trên máy đó, kết quả sẽ tự chuyển lên máy chủ của tỉnh.",
-            status=409,
-        )
+    require_writer(center, "kiểm tra đầu ngày")
     now = now or timezone.now()
     key = _client_uuid(client_uuid)
     existing = _submitted(key)
@@ -128,13 +124,6 @@ def check_record(
             raise
         return existing
     return run
-
-
-def _node_owns(center: Center) -> bool:
-    from ungcuu.sync.conf import is_node
-    from ungcuu.sync.outbox import noded_center_ids
-
-    return not is_node() and center.pk in noded_center_ids()
 
 
 def _submitted(key) -> DailyCheck | None:

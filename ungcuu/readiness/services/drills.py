@@ -17,6 +17,7 @@ from ungcuu.readiness.services.common import (
     client_uuid as _client_uuid,
 )
 from ungcuu.readiness.services.common import is_keeper, require, require_center, text
+from ungcuu.sync.outbox import require_writer
 
 # A drill someone forgot to end stops marking incidents as drill records after this
 # long: a real incident the next morning must never be taken for a drill.
@@ -58,6 +59,7 @@ def drill_schedule(
 ) -> Drill:
     require(is_keeper(actor))
     require_center(actor, center)
+    require_writer(center, "tổ chức diễn tập")
     key = _client_uuid(client_uuid)
     existing = Drill.objects.filter(client_uuid=key).first()
     if existing is not None:
@@ -90,6 +92,7 @@ def drill_start(*, actor: User, drill: Drill, now: datetime | None = None) -> Dr
     """From now until the drill ends, incidents reported at the center are drill records."""
     require(is_keeper(actor))
     require_center(actor, drill.center)
+    require_writer(drill.center_id, "tổ chức diễn tập")
     with transaction.atomic():
         # The center's row is the lock: two drills started at once cannot both run.
         Center.objects.select_for_update().filter(pk=drill.center_id).values_list("pk").first()
@@ -123,6 +126,7 @@ def drill_end(*, actor: User, drill: Drill, now: datetime | None = None) -> Dril
     """End the drill and measure the times from its incidents."""
     require(is_keeper(actor))
     require_center(actor, drill.center)
+    require_writer(drill.center_id, "tổ chức diễn tập")
     if drill.status != DrillStatus.RUNNING:
         raise ServiceError("Buổi diễn tập này không đang diễn ra.", status=409)
     drill.status, drill.ended_at = DrillStatus.DONE, now or timezone.now()
@@ -138,6 +142,7 @@ def drill_end(*, actor: User, drill: Drill, now: datetime | None = None) -> Dril
 def drill_evaluate(*, actor: User, drill: Drill, minutes_to_paper=None, lessons: str = "") -> Drill:
     require(is_keeper(actor))
     require_center(actor, drill.center)
+    require_writer(drill.center_id, "tổ chức diễn tập")
     if drill.status != DrillStatus.DONE:
         raise ServiceError("Chỉ đánh giá được buổi diễn tập đã kết thúc.", status=409)
     if minutes_to_paper not in (None, ""):
@@ -156,6 +161,7 @@ def drill_evaluate(*, actor: User, drill: Drill, minutes_to_paper=None, lessons:
 def drill_cancel(*, actor: User, drill: Drill) -> Drill:
     require(is_keeper(actor))
     require_center(actor, drill.center)
+    require_writer(drill.center_id, "tổ chức diễn tập")
     if drill.status != DrillStatus.PLANNED:
         raise ServiceError("Chỉ hủy được buổi diễn tập chưa bắt đầu.", status=409)
     drill.status = DrillStatus.CANCELLED

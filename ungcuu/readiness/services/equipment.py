@@ -14,6 +14,7 @@ from ungcuu.readiness.services.common import (
     require_center,
     text,
 )
+from ungcuu.sync.outbox import require_writer
 
 
 def equipment_save(
@@ -35,6 +36,7 @@ def equipment_save(
 ) -> Equipment:
     require(is_keeper(actor))
     require_center(actor, center)
+    require_writer(center, "quản lý thiết bị")
     if equipment is not None:
         require_own(actor, equipment, what="thiết bị", field="equipment")
         require_same_center(
@@ -63,6 +65,7 @@ def equipment_link(*, actor: User, incident, equipment: Equipment) -> IncidentEq
     require(is_checker(actor))
     require_incident(actor, incident, field="incident")
     require_own(actor, equipment, what="thiết bị", field="equipment")
+    require_writer(equipment.center_id, "quản lý thiết bị")
     require_same_center(
         equipment,
         incident.center_id,
@@ -82,6 +85,7 @@ def equipment_tested(*, actor: User, equipment: Equipment, on=None) -> Equipment
 
     require(is_keeper(actor))
     require_center(actor, equipment.center)
+    require_writer(equipment.center_id, "quản lý thiết bị")
     tested = day(on, "on", required=False) or timezone.localdate()
     if tested > timezone.localdate():
         raise ServiceError("Ngày kiểm tra không được ở tương lai.", field="on")

@@ -24,6 +24,7 @@ from ungcuu.readiness.models import (
 )
 from ungcuu.readiness.services.certificates import warning_level
 from ungcuu.readiness.services.checks import check_missed, policy_for
+from ungcuu.sync.outbox import reminds_here
 
 IT_ROLES = (Role.IT_OFFICER,)
 LEADER_ROLES = (Role.TEAM_LEADER, Role.CENTER_LEADER)
@@ -206,6 +207,8 @@ def reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     queued = 0
     for center in Center.objects.all():
+        if not reminds_here(center):
+            continue  # the center's node reminds its people (or, at a node, another center)
         for reminder in center_reminders(center, now):
             queued += _send(reminder)
         days = policy_for(center).password_days  # once per center, not per officer

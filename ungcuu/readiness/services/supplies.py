@@ -30,6 +30,8 @@ from ungcuu.readiness.services.common import (
 from ungcuu.readiness.services.common import (
     client_uuid as _client_uuid,
 )
+from ungcuu.sync.conf import is_node
+from ungcuu.sync.outbox import require_writer
 
 SUPPLY_INCIDENT_TYPES = frozenset({"printer-paper", "printer-ink"})
 
@@ -56,6 +58,7 @@ def supply_save(
     """Create or edit a supply item (not its stock: that moves only by movements)."""
     require(is_keeper(actor))
     require_center(actor, center)
+    require_writer(center, "quản lý vật tư")
     if item is not None:
         require_own(actor, item, what="vật tư", field="item")
         require_same_center(item, center, message="Vật tư không thuộc Trung tâm này.", field="item")
@@ -108,7 +111,23 @@ def _transfer(item, to_center, qty, key, now, actor, note) -> StockMovement:
     """Move stock to another center. Both centers are locked first (lower id first), so
     two transfers to the same center cannot each create its item, and two crossing
     transfers wait for each other instead of deadlocking; then both items, lower id
-    first."""
+    first.
+
+    At a center's node only this center's side is written here: the other center's
+    side is written by the hub when the movement reaches it (sync.holdings)."""
+    if is_node():
+        locked = SupplyItem.objects.select_for_update().get(pk=item.pk)
+        _enough(locked, MovementKind.MOVED_OUT, qty)
+        return _apply(
+            locked,
+            MovementKind.MOVED_OUT,
+            qty,
+            client_uuid=key,
+            at=now,
+            actor=actor,
+            note=note,
+            other_center=to_center,
+        )
     list(
         Center.objects.select_for_update()
         .filter(pk__in=[item.center_id, to_center.pk])
@@ -173,6 +192,8 @@ def stock_move(
     different movement). Moving out needs the right to act on the receiving center
     too; a drill incident uses no stock."""
     require_own(actor, item, what="vật tư", field="item")
+    if kind != MovementKind.MOVED_OUT:  # a transfer is the province's: it goes to the node
+        require_writer(item.center_id, "quản lý vật tư")
     require(is_keeper(actor) or (kind == MovementKind.USED and is_checker(actor)))
     if incident is not None:
         require_incident(actor, incident, field="incident")

@@ -10,6 +10,7 @@ from ungcuu.core.errors import ServiceError
 from ungcuu.org.models import Center, Role, User
 from ungcuu.readiness.models import TrainingRecord, TrainingTopic
 from ungcuu.readiness.services.common import day, require, require_center, text
+from ungcuu.sync.outbox import require_writer
 
 # The center's own team keeps the register; the province reads it (selectors), it does not
 # write another center's record of who attended what.
@@ -52,6 +53,7 @@ def training_record(
 ) -> TrainingRecord:
     require(may_record_training(actor))
     require_center(actor, center)
+    require_writer(center, "ghi tập huấn")
     if person is None or person.center_id != center.pk:
         raise ServiceError("Cán bộ được tập huấn phải thuộc Trung tâm.", field="person")
     if topic not in TrainingTopic.values:

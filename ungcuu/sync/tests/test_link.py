@@ -78,6 +78,11 @@ director = make_user("bn.director", Role.CENTER_LEADER, center=c)
 province = make_user("na.province", Role.PROVINCE, province=c.province)
 for person in (leader, director, province):
     Channel.objects.create(person=person, url="json://127.0.0.1:{port}/" + person.username)
+from ungcuu.readiness.services.supplies import stock_move, supply_save
+paper = supply_save(
+    actor=leader, center=c, kind="paper_a4", name="Giấy A4", unit="ram", threshold=2
+)
+stock_move(actor=leader, item=paper, kind="received", quantity_value=10)
 """
 
 
@@ -309,3 +314,41 @@ def test_a_silent_node_is_an_incident_at_the_hub_restored_when_it_is_heard(link)
         return found["status"] == "resolved"
 
     assert wait_until(restored, SLOW)
+
+
+def test_the_nodes_supplies_reach_the_hub_and_the_hub_leaves_them_to_the_node(link):
+    hub, node, proxy, tokens = link["hub"], link["node"], link["proxy"], link["tokens"]
+    province, leader = tokens["na.province"], tokens["bn.leader"]
+
+    def paper(server, token) -> dict:
+        status, items = api(server, "GET", "/api/v1/readiness/supplies?center=bachngoc", token)
+        assert status == 200, items
+        [item] = [i for i in items if i["name"] == "Giấy A4"]
+        return item
+
+    item = paper(node, leader)  # the node's copy, from when it joined
+    assert item["stock"] == 10 and item["id"] == paper(hub, province)["id"]
+    proxy.cut()
+    used = {"client_uuid": str(uuid.uuid4()), "kind": "used", "quantity": 3, "note": "Phiếu"}
+    path = f"/api/v1/readiness/supplies/{item['id']}/movements"
+    for _ in range(2):  # sent twice from the desk: written once
+        status, body = api(node, "POST", path, leader, used)
+        assert status in (200, 201) and body["stock"] == 7, body
+    # The hub does not write the node's supplies.
+    status, body = api(
+        hub,
+        "POST",
+        path,
+        province,
+        {"client_uuid": str(uuid.uuid4()), "kind": "received", "quantity": 5},
+    )
+    assert status == 409 and "máy riêng" in body["detail"]
+    assert paper(hub, province)["stock"] == 10
+
+    proxy.heal()
+    assert wait_until(lambda: paper(hub, province)["stock"] == 7, SLOW)
+    counted = hub.shell(
+        "from ungcuu.readiness.models import StockMovement;"
+        "print(StockMovement.objects.filter(item__name='Giấy A4').count())"
+    )
+    assert counted.strip().endswith("2")  # the first 10 reams and the 3 used, once each
