@@ -239,9 +239,9 @@ def _user_id(user_id):
     if user_id is None or isinstance(user_id, bool) or not isinstance(user_id, int):
         return None
     allowed = _people.get()
-    if allowed is not None:
-        return user_id if user_id in allowed else None
-    return user_id if User.objects.filter(pk=user_id).exists() else None
+    if allowed is None:
+        return user_id if User.objects.filter(pk=user_id).exists() else None
+    return user_id if user_id in allowed else None
 
 
 def _stand_in() -> int:
@@ -427,7 +427,9 @@ def apply_records(records: list[dict], origin: str, people=None) -> Applied:
     """Apply a batch from the other side in one transaction (the caller's), parents
     first; then derive each touched incident's state from its merged timeline.
     ``people``: the only person ids the records may name (a node's center's people)."""
-    token = _people.set(frozenset(people) if people is not None else None)
+    if people is None:  # at a node: the center's people, read once for the batch
+        people = User.objects.values_list("pk", flat=True)
+    token = _people.set(frozenset(people))
     quiet = holdings.applying.set(True)  # what the other side wrote is not sent back
     try:
         applied = _apply_records(records, origin)
