@@ -41,6 +41,7 @@ from ungcuu.readiness.models import (
     TrainingTopic,
 )
 from ungcuu.readiness.services.certificates import MAX_FILE, WARN_DAYS
+from ungcuu.sync.outbox import node_owns
 
 
 def _center(request) -> Center:
@@ -51,10 +52,12 @@ def _center(request) -> Center:
 
 def _base(request, center: Center, **extra) -> dict:
     centers = selectors.readiness_centers(request.user)
+    at_node = node_owns(center)  # the hub's copy: the center's node keeps the registers
     context = {
         "center": center,
         "centers": centers if len(centers) > 1 else [],
-        "keeper": services.is_keeper(request.user),
+        "keeper": services.is_keeper(request.user) and not at_node,
+        "kept_at_node": at_node,
         "today": timezone.localdate(),
         "ungcuu_default": UNGCUU_DEFAULT,
     }

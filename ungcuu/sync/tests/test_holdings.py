@@ -471,3 +471,15 @@ def test_stock_the_province_moves_out_of_a_center_with_a_node_leaves_it_there(
 def test_every_kind_of_record_fits_the_outbox():
     limit = Change._meta.get_field("kind").max_length
     assert [k for k in records.ORDER if len(k) > limit] == []
+
+
+def test_the_hubs_pages_show_a_center_with_a_node_as_a_copy_to_read(center_a, it_a):
+    from ungcuu.core.testing import logged_in
+
+    client = logged_in(it_a)  # on 4G, at the hub, while the center's line is down
+    page = client.get("/readiness/supplies/").content.decode()
+    assert "Thêm vật tư" in page and "máy riêng" not in page
+    add_node(center_a)
+    page = client.get("/readiness/supplies/").content.decode()
+    assert "Thêm vật tư" not in page
+    assert "Ở đây là bản sao để xem" in page
