@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -11,7 +12,15 @@ from django.utils import timezone
 
 from ungcuu.catalog.models import Tier
 from ungcuu.core.text import fold
-from ungcuu.incidents.models import OPEN_STATUSES, Attachment, Incident, IncidentEscalation
+from ungcuu.incidents.models import (
+    OPEN_STATUSES,
+    Attachment,
+    EventKind,
+    Incident,
+    IncidentEscalation,
+    IncidentEvent,
+    MajorScope,
+)
 from ungcuu.notify.models import Delivery
 from ungcuu.org.models import Role, User
 from ungcuu.org.scope import center_q
@@ -46,6 +55,38 @@ def incident_get(user: User, incident_id: int) -> Incident:
     if incident is None:
         raise Http404("Không tìm thấy sự cố.")
     return incident
+
+
+@dataclass(frozen=True)
+class MajorNoted:
+    """The major incident an incident belongs to, as a note on its timeline names it."""
+
+    number: str
+    scope: str
+    type_name: str
+
+    @property
+    def is_national(self) -> bool:
+        return self.scope == MajorScope.NATIONAL
+
+
+def major_noted(incident: Incident, events: Iterable[IncidentEvent]) -> MajorNoted | None:
+    """At a center's node, which holds no major incidents: the one the province folded
+    ``incident`` into, from the hub's note among ``events`` (latest first). None when the
+    incident names its major incident itself, as at the hub."""
+    if incident.major_incident_id:
+        return None
+    for event in events:
+        if event.kind != EventKind.NOTE or not isinstance(event.payload, dict):
+            continue
+        found = event.payload.get("major")
+        if isinstance(found, dict) and found.get("number"):
+            return MajorNoted(
+                number=str(found["number"]),
+                scope=str(found.get("scope") or MajorScope.PROVINCE),
+                type_name=str(found.get("type") or ""),
+            )
+    return None
 
 
 def attachment_get(user: User, incident_id: int, attachment_uuid) -> Attachment:

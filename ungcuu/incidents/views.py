@@ -24,6 +24,7 @@ from ungcuu.incidents.selectors import (
     attachment_get,
     incident_get,
     logbook,
+    major_noted,
 )
 from ungcuu.incidents.services.major import recent_by_type
 from ungcuu.notify.messages import escalation_note, share_text
@@ -153,6 +154,7 @@ def _detail_context(request, incident, **extra):
         if not sections or sections[-1]["title"] != step.section:
             sections.append({"title": step.section, "steps": []})
         sections[-1]["steps"].append({"step": step, "done": step.position in done})
+    events = _timeline(incident)
     context = {
         "incident": incident,
         "playbook": playbook,
@@ -167,7 +169,8 @@ def _detail_context(request, incident, **extra):
             ),
             None,
         ),
-        "events": _timeline(incident),
+        "events": events,
+        "major_noted": major_noted(incident, events),
         "attachments": incident.attachments.all(),
         "allowed": allowed,
         "status_actions": bool(allowed & STATUS_ACTIONS),

@@ -235,10 +235,12 @@ def _fold(incident: Incident, rule: Rule, province_id: int | None, now: datetime
     for _attempt in range(3):
         major = _open_major(incident.incident_type_id, province_id)
         if major is not None:
-            Incident.objects.filter(pk=incident.pk, major_incident__isnull=True).update(
+            joined = Incident.objects.filter(pk=incident.pk, major_incident__isnull=True).update(
                 major_incident=major
             )
             incident.major_incident = major
+            if joined:
+                _tell_nodes(major, [(incident.pk, incident.center_id)], now)
             return major
         if _other_centers(incident, rule, now) + 1 < rule.centers:
             return None
@@ -259,10 +261,30 @@ def _fold(incident: Incident, rule: Rule, province_id: int | None, now: datetime
             pk__in=[pk for pk, _c, _s in members], major_incident__isnull=True
         ).update(major_incident=major)
         incident.major_incident = major
+        _tell_nodes(major, [(pk, center_id) for pk, center_id, _s in members], now)
         if incident.incident_type.code in NATIONAL_TYPES:
             _national(major, now)
         return major
     return None
+
+
+def _tell_nodes(major: MajorIncident, members: list[tuple[int, int]], now: datetime) -> None:
+    """At a hub, note the major incident on the timeline of each member whose center has
+    its own node: the node learns of it through that event. The centers with a node are
+    read once for the batch (kept in memory), so centers without one cost nothing more."""
+    from ungcuu.incidents.services.timeline import incident_note_major
+    from ungcuu.sync.conf import is_node
+    from ungcuu.sync.outbox import noded_center_ids
+
+    if is_node():
+        return
+    noded = noded_center_ids()
+    pks = [pk for pk, center_id in members if center_id in noded]
+    if not pks:
+        return
+    joined = Incident.objects.filter(pk__in=pks, major_incident=major)
+    for member in joined.select_related("incident_type"):
+        incident_note_major(incident=member, major=major, now=now)
 
 
 def _national(province_major: MajorIncident, now: datetime) -> MajorIncident | None:

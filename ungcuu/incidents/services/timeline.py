@@ -18,6 +18,7 @@ from ungcuu.incidents.models import (
     Incident,
     IncidentEscalation,
     IncidentEvent,
+    MajorScope,
     micros,
 )
 from ungcuu.incidents.services.common import (
@@ -504,6 +505,30 @@ def incident_restore_automatic(
         event_uuid=uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"restored:{key}"),
         extra=extra or {},
         now=_now(now),
+    )
+
+
+def incident_note_major(*, incident: Incident, major, now=None) -> None:
+    """Write on the incident's timeline that it is part of ``major``, which the province
+    follows: the way a center's node learns of it (the node writes its incident's fields
+    and never holds the major incidents, but the hub's events reach it). Once per major
+    incident and incident, whoever asks again."""
+    type_name = incident.incident_type.name
+    where = "toàn quốc" if major.scope == MajorScope.NATIONAL else "cấp tỉnh"
+    _append(
+        actor=system_user(),
+        incident=incident,
+        kind=EventKind.NOTE,
+        payload={
+            "text": f"Thuộc sự cố diện rộng {major.number} ({type_name}, {where}): nhiều "
+            "Trung tâm cùng gặp, Tỉnh theo dõi chung.",
+            "major": {"number": major.number, "scope": major.scope, "type": type_name},
+        },
+        event_uuid=uuid_lib.uuid5(
+            uuid_lib.NAMESPACE_URL, f"major-joined:{major.number}:{incident.client_uuid}"
+        ),
+        now=now,
+        authorized=True,
     )
 
 

@@ -4,6 +4,13 @@ from ungcuu.core.errors import ServiceError
 from ungcuu.notify.models import Channel
 from ungcuu.notify.services import channel_add
 from ungcuu.org.models import User
+from ungcuu.sync.conf import is_node
+
+AT_NODE = (
+    "Đây là máy của Trung tâm: kênh nhận tin do máy chủ của tỉnh quản lý. Hãy gắn kênh "
+    "trên máy chủ của tỉnh (lệnh `ungcuu channel add` ở đó); máy này nhận lại thay đổi "
+    "trong vòng một phút."
+)
 
 
 class Command(BaseCommand):
@@ -19,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "add":
+            if is_node():  # the hub's copy wins at the next pull: nothing is written here
+                raise CommandError(AT_NODE)
             user = User.objects.filter(username=options["username"]).first()
             if user is None:
                 raise CommandError(f"Không có người dùng “{options['username']}”.")
