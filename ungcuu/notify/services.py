@@ -554,11 +554,15 @@ def _after_report(incidents: list[Incident]) -> None:
 
 
 def after_report(incident_ids: list[int]) -> int:
+    """After new incidents' first messages: fold into a major incident any that a report
+    of the same moments missed, then check for a repeated fault to report upward."""
+    from ungcuu.incidents.services.major import correlate_late
     from ungcuu.reports import upward
 
     incidents = Incident.objects.filter(pk__in=incident_ids).select_related(
         "center__province", "incident_type"
     )
+    correlate_late(list(incidents.order_by("pk")))
     return upward.upward_repeat_many(list(incidents.order_by("pk")))
 
 

@@ -230,6 +230,39 @@ def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncide
         return _fold(incident, rule, province_id, now)
 
 
+def correlate_late(incidents: list[Incident], *, now: datetime | None = None) -> int:
+    """Once the reports are committed, fold those the province's major incident missed.
+
+    A report correlates in its own transaction, before it commits: a report made in the
+    same moments as the one that opens the major incident is not yet visible to it, and
+    itself saw no major incident yet (in a burst of thousands, one in ten thousand). The
+    worker's pass after the commit looks again, once per province and type in the batch
+    while they stand alone. Returns how many joined or opened a major incident."""
+    now = now or timezone.now()
+    groups: dict[tuple[int, int], list[int]] = {}
+    for incident in incidents:
+        if incident.major_incident_id or incident.is_drill:
+            continue
+        if incident.status not in OPEN_STATUSES:
+            continue
+        key = (incident.center.province_id, incident.incident_type_id)
+        groups.setdefault(key, []).append(incident.pk)
+    folded = 0
+    for ids in groups.values():
+        for pk in ids:
+            incident = (
+                Incident.objects.select_related("center", "incident_type")
+                .filter(pk=pk, major_incident__isnull=True)
+                .first()
+            )
+            if incident is None:
+                continue  # folded meanwhile, with the major incident another one opened
+            if correlate(incident, now=now) is None:
+                break  # fewer than K centers: the others of the province stand alone too
+            folded += 1
+    return folded
+
+
 def _fold(incident: Incident, rule: Rule, province_id: int | None, now: datetime):
     """Join the open major incident (locked) or open one (in a transaction)."""
     for _attempt in range(3):

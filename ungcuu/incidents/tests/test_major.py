@@ -229,3 +229,42 @@ def test_the_quarterly_report_counts_a_major_incident_once(nghean, internet, pri
     assert stats.outages == 2  # the shared outage once, the printer once
     by_center = {row.code: row.count for row in stats.by_center}
     assert by_center["bachngoc"] == 2  # each center keeps its own incidents
+
+
+def test_reports_of_the_same_moments_that_missed_each_other_are_folded_after_commit(
+    nghean, internet, monkeypatch
+):
+    from ungcuu.incidents.services import report as report_service
+    from ungcuu.notify.services import after_report
+
+    (a, sa), (b, sb), (c, sc), (d, sd) = nghean
+    # Each report correlates before it commits: reports made in the same moments do not
+    # see each other, and none of them opens the major incident.
+    with monkeypatch.context() as patch:
+        patch.setattr(report_service, "correlate", lambda incident, now=None: None)
+        missed = [report(center, person, internet) for center, person in nghean[:3]]
+    assert MajorIncident.objects.count() == 0
+
+    after_report([i.pk for i in missed])  # the worker's pass, once they are committed
+
+    major = MajorIncident.objects.get()
+    assert set(major.children.values_list("pk", flat=True)) == {i.pk for i in missed}
+
+    # One that missed the major incident opened meanwhile joins it too, once.
+    with monkeypatch.context() as patch:
+        patch.setattr(report_service, "correlate", lambda incident, now=None: None)
+        late = report(d, sd, internet)
+    for _ in range(2):
+        after_report([late.pk])
+    late.refresh_from_db()
+    assert late.major_incident_id == major.pk and MajorIncident.objects.count() == 1
+
+
+def test_a_report_standing_alone_stays_alone_after_commit(nghean, internet):
+    from ungcuu.notify.services import after_report
+
+    (a, sa), (b, sb), *_rest = nghean
+    alone = [report(a, sa, internet), report(b, sb, internet)]
+    after_report([i.pk for i in alone])
+    assert MajorIncident.objects.count() == 0
+    assert not Incident.objects.filter(major_incident__isnull=False).exists()
