@@ -107,34 +107,16 @@ def _enough(locked: SupplyItem, kind: str, qty: int) -> None:
         )
 
 
-def _transfer(item, to_center, qty, key, now, actor, note) -> StockMovement:
-    """Move stock to another center. Both centers are locked first (lower id first), so
-    two transfers to the same center cannot each create its item, and two crossing
-    transfers wait for each other instead of deadlocking; then both items, lower id
-    first.
-
-    At a center's node only this center's side is written here: the other center's
-    side is written by the hub when the movement reaches it (sync.holdings)."""
-    if is_node():
-        locked = SupplyItem.objects.select_for_update().get(pk=item.pk)
-        _enough(locked, MovementKind.MOVED_OUT, qty)
-        return _apply(
-            locked,
-            MovementKind.MOVED_OUT,
-            qty,
-            client_uuid=key,
-            at=now,
-            actor=actor,
-            note=note,
-            other_center=to_center,
-        )
+def _receiving_item(item: SupplyItem, to_center: Center) -> SupplyItem:
+    """The receiving center's item of the same kind and name (made if missing), with both
+    centers locked first, lower id first."""
     list(
         Center.objects.select_for_update()
         .filter(pk__in=[item.center_id, to_center.pk])
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    target = (
+    return (
         SupplyItem.objects.filter(center=to_center, kind=item.kind, name=item.name)
         .order_by("pk")
         .first()
@@ -145,13 +127,24 @@ def _transfer(item, to_center, qty, key, now, actor, note) -> StockMovement:
         unit=item.unit,
         printer_model=item.printer_model,
     )
+
+
+def _transfer(item, to_center, qty, key, now, actor, note) -> StockMovement:
+    """Move stock to another center. Both centers are locked first (lower id first), so
+    two transfers to the same center cannot each create its item, and two crossing
+    transfers wait for each other instead of deadlocking; then both items, lower id
+    first.
+
+    At a center's node only this center's side is written here: the other center's
+    side is written by the hub when the movement reaches it (sync.holdings)."""
+    target = None if is_node() else _receiving_item(item, to_center)
     locked = {
         s.pk: s
         for s in SupplyItem.objects.select_for_update()
-        .filter(pk__in=[item.pk, target.pk])
+        .filter(pk__in=[item.pk] + ([target.pk] if target else []))
         .order_by("pk")
     }
-    source, target = locked[item.pk], locked[target.pk]
+    source = locked[item.pk]
     _enough(source, MovementKind.MOVED_OUT, qty)
     movement = _apply(
         source,
@@ -163,15 +156,16 @@ def _transfer(item, to_center, qty, key, now, actor, note) -> StockMovement:
         note=note,
         other_center=to_center,
     )
-    _apply(
-        target,
-        MovementKind.MOVED_IN,
-        qty,
-        at=now,
-        actor=actor,
-        note=note,
-        other_center=source.center,
-    )
+    if target is not None:
+        _apply(
+            locked[target.pk],
+            MovementKind.MOVED_IN,
+            qty,
+            at=now,
+            actor=actor,
+            note=note,
+            other_center=source.center,
+        )
     return movement
 
 
