@@ -276,6 +276,19 @@ def test_the_nth_repeat_is_reported_with_the_numbers(
     assert len([m for m in smtp.to(UBND_MAIL) if "lặp lại" in m.text]) == 2
 
 
+def test_a_centers_node_reports_no_repeat_upward(
+    send, smtp, bodies, staff_a, center_a, monkeypatch
+):
+    from ungcuu.sync import conf
+
+    config = conf.NodeConfig("http://127.0.0.1:1", f"{center_a.code}.x")
+    monkeypatch.setattr(conf, "node_config", lambda: config)
+    PlanSetting.objects.create(center=center_a, repeat_count=2, repeat_days=30)
+    send(_report, staff_a, "printer-ink", minutes_ago=60)
+    send(_report, staff_a, "printer-ink")
+    assert not UpwardReport.objects.exists()  # the hub reports it, once
+
+
 def test_a_repeat_outside_the_days_is_not_one(send, smtp, bodies, staff_a, center_a):
     PlanSetting.objects.create(center=center_a, repeat_count=2, repeat_days=7)
     send(_report, staff_a, "printer-ink", minutes_ago=8 * 24 * 60)

@@ -158,7 +158,10 @@ def upward_repeat(incident_id: int) -> int:
 def upward_repeat_many(incidents: list[Incident]) -> int:
     """``upward_repeat`` for the new incidents of one pass (their center and type loaded),
     in a few statements for the whole batch: the counts of each center and type in one
-    query, the latest numbers in another, every row written together."""
+    query, the latest numbers in another, every row written together. A center's node
+    reports nothing upward: its hub does, from the synced records."""
+    if is_node():
+        return 0
     groups: dict[tuple[int, int], list[Incident]] = {}
     for incident in incidents:
         if not incident.is_drill and incident.incident_type.code not in NOT_REPEATABLE:
