@@ -559,11 +559,13 @@ def after_report(incident_ids: list[int]) -> int:
     from ungcuu.incidents.services.major import correlate_late
     from ungcuu.reports import upward
 
-    incidents = Incident.objects.filter(pk__in=incident_ids).select_related(
-        "center__province", "incident_type"
+    incidents = list(
+        Incident.objects.filter(pk__in=incident_ids)
+        .select_related("center__province", "incident_type")
+        .order_by("pk")
     )
-    correlate_late(list(incidents.order_by("pk")))
-    return upward.upward_repeat_many(list(incidents.order_by("pk")))
+    correlate_late(incidents)
+    return upward.upward_repeat_many(incidents)
 
 
 def _work_out(ids: list[int]) -> tuple[int, list[Incident]]:

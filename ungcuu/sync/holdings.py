@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils.dateparse import parse_date
 
 from ungcuu.org.models import Center, User
+from ungcuu.sync.wire import plain
 
 # The other side's records being applied here: they are not sent back.
 applying: ContextVar[bool] = ContextVar("sync_applying", default=False)
@@ -115,12 +116,6 @@ def _fields(register: Register):
     return [f for f in register.cls._meta.concrete_fields if not f.primary_key]
 
 
-def _plain(value):
-    from ungcuu.sync.records import _plain as plain
-
-    return plain(value)
-
-
 # --- what a side sends ----------------------------------------------------------------
 
 
@@ -130,7 +125,7 @@ def dump(register: Register, obj) -> dict:
         value = getattr(obj, f.attname)
         if f.attname in register.links and value is not None:
             value = key_of_link(register.links[f.attname], getattr(obj, f.name))
-        data[f.attname] = _plain(value)
+        data[f.attname] = plain(value)
     for name in register.many:
         data[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
     data["uuid"] = str(key_of(register, obj))
@@ -268,13 +263,11 @@ def apply(kind: str, data: dict, origin: str, applied) -> None:
     register = REGISTERS[kind]
     key = uuid_lib.UUID(str(data["uuid"]))
     existing = _find(register, key)
-    if existing is not None and origin == "hub":
+    # A node keeps its own; a movement never changes once written.
+    if existing is not None and (origin == "hub" or kind == "movement"):
         applied.skipped += 1
         return
     values = _values(register, data)
-    if kind == "movement" and existing is not None:
-        applied.skipped += 1  # a movement never changes once written
-        return
     obj = existing or register.cls()
     for name, value in values.items():
         setattr(obj, name, value)

@@ -10,6 +10,7 @@ import time
 
 from django.db.models.signals import m2m_changed, post_save
 
+from ungcuu.sync import conf
 from ungcuu.sync.conf import is_node
 
 KINDS = ("incident", "event", "intake", "check", "attachment")
@@ -49,9 +50,7 @@ def reminds_here(center) -> bool:
     """Whether this side reminds the center's people of its registers: a node its own
     center, a hub every center without a node."""
     if is_node():
-        from ungcuu.sync.conf import node_config
-
-        return center.code == node_config().center_code
+        return center.code == conf.node_config().center_code
     return center.pk not in noded_center_ids()
 
 

@@ -24,7 +24,7 @@ import base64
 import uuid as uuid_lib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_date, parse_datetime
@@ -35,6 +35,7 @@ from ungcuu.incidents.models import Attachment, Incident, IncidentEvent
 from ungcuu.org.models import User
 from ungcuu.readiness.models import CheckItem, DailyCheck
 from ungcuu.sync import holdings, outbox
+from ungcuu.sync.wire import plain
 
 INCIDENT_FIELDS = (
     "client_digest",
@@ -59,16 +60,8 @@ class SyncError(ServiceError):
     pass
 
 
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid_lib.UUID):
-        return str(value)
-    return value
-
-
 def dump_incident(incident: Incident) -> dict:
-    data = {name: _plain(getattr(incident, name)) for name in INCIDENT_FIELDS}
+    data = {name: plain(getattr(incident, name)) for name in INCIDENT_FIELDS}
     data["uuid"] = str(incident.client_uuid)
     data["reporter_name"] = incident.reporter.display_name if incident.reporter_id else ""
     return data
@@ -92,7 +85,7 @@ def _intake_fields() -> list:
 
 
 def dump_intake(intake: PaperIntake) -> dict:
-    data = {f.attname: _plain(getattr(intake, f.attname)) for f in _intake_fields()}
+    data = {f.attname: plain(getattr(intake, f.attname)) for f in _intake_fields()}
     data["uuid"] = str(intake.client_uuid)
     data["incident"] = str(intake.incident.client_uuid) if intake.incident_id else None
     return data

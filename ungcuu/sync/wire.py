@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import gzip
 import json
+import uuid
 import zlib
+from datetime import date, datetime
 
 MAX_BODY = 64 * 1024 * 1024  # a working day of a busy center is a few MB
 
 
 class BadBody(ValueError):
     pass
+
+
+def plain(value):
+    """A field's value as JSON has it: moments and days in ISO 8601, UUIDs as text."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 def pack(data) -> bytes:

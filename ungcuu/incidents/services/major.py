@@ -236,30 +236,28 @@ def correlate_late(incidents: list[Incident], *, now: datetime | None = None) ->
     A report correlates in its own transaction, before it commits: a report made in the
     same moments as the one that opens the major incident is not yet visible to it, and
     itself saw no major incident yet (in a burst of thousands, one in ten thousand). The
-    worker's pass after the commit looks again, once per province and type in the batch
-    while they stand alone. Returns how many joined or opened a major incident."""
+    worker's pass after the commit looks again, once per province and type in the batch:
+    ``incidents`` as just read, with their centers. Returns how many joined or opened a
+    major incident."""
     now = now or timezone.now()
-    groups: dict[tuple[int, int], list[int]] = {}
+    groups: dict[tuple[int, int], list[Incident]] = {}
     for incident in incidents:
         if incident.major_incident_id or incident.is_drill:
             continue
         if incident.status not in OPEN_STATUSES:
             continue
         key = (incident.center.province_id, incident.incident_type_id)
-        groups.setdefault(key, []).append(incident.pk)
+        groups.setdefault(key, []).append(incident)
     folded = 0
-    for ids in groups.values():
-        for pk in ids:
-            incident = (
-                Incident.objects.select_related("center", "incident_type")
-                .filter(pk=pk, major_incident__isnull=True)
-                .first()
-            )
-            if incident is None:
-                continue  # folded meanwhile, with the major incident another one opened
-            if correlate(incident, now=now) is None:
-                break  # fewer than K centers: the others of the province stand alone too
-            folded += 1
+    for first, *rest in groups.values():
+        if correlate(first, now=now) is None:
+            continue  # fewer than K centers: the others of the province stand alone too
+        folded += 1
+        # Opening the major incident may have taken the others of the batch with it.
+        for incident in Incident.objects.select_related("center", "incident_type").filter(
+            pk__in=[i.pk for i in rest], major_incident__isnull=True
+        ):
+            folded += correlate(incident, now=now) is not None
     return folded
 
 
