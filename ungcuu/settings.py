@@ -357,6 +357,11 @@ HUEY = {
         "check_worker_health": True,
     },
 }
+# In a burst, the worker's passes over new incidents follow each other at least this
+# far apart (milliseconds), so that each takes many reports at once (notify/services.py).
+PASS_SPACING_MS = envint("UNGCUU_PASS_SPACING_MS", 100)
+if not 0 <= PASS_SPACING_MS <= 2000:
+    raise ImproperlyConfigured("UNGCUU_PASS_SPACING_MS must be between 0 and 2000")
 # The public address put before every absolute link and QR code (ack links, slips, the
 # board). Set here it wins; unset, ungcuu.core.site.base_url() reads the one `ungcuu serve`
 # proposed or an administrator chose, kept in SITE_FILE in the data dir.

@@ -7,7 +7,7 @@ import os
 import threading
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
 from ungcuu.notify import services
 
@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 @db_task(retries=0)
 def notify_report(incident_id: int) -> int:
+    if not HUEY.immediate:  # run in line (tests, UNGCUU_TASKS_IMMEDIATE): no batches
+        services.pace_pass()
     return services.notify_report(incident_id)
 
 
