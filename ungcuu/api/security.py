@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from axes.helpers import get_client_ip_address
@@ -31,10 +32,27 @@ def _key(request: HttpRequest) -> str:
     return _KEY.format(get_client_ip_address(request) or "unknown")
 
 
+# Addresses this process found below the limit, until when (monotonic seconds): every
+# API call checks the guard, and most come from addresses that never sent a wrong token.
+# A wrong token from an address drops its mark here, so its next call reads the shared
+# count again: a process lets through at most one call more once the limit is reached
+# elsewhere.
+_CLEAN_SECONDS = 1.0
+_CLEAN_MAX = 4096
+_clean: dict[str, float] = {}
+
+
 def token_guard(request: HttpRequest) -> None:
     """Refuse (429) an address that sent too many wrong tokens, before looking this one up."""
-    if (cache.get(_key(request)) or 0) >= settings.TOKEN_FAILURES:
+    key = _key(request)
+    now = time.monotonic()
+    if _clean.get(key, 0.0) > now:
+        return
+    if (cache.get(key) or 0) >= settings.TOKEN_FAILURES:
         raise TokenThrottled
+    if len(_clean) >= _CLEAN_MAX:
+        _clean.clear()
+    _clean[key] = now + _CLEAN_SECONDS
 
 
 def token_failed(request: HttpRequest) -> None:
@@ -44,6 +62,7 @@ def token_failed(request: HttpRequest) -> None:
     lost counts between worker processes only let an attacker a few tries more.
     """
     key = _key(request)
+    _clean.pop(key, None)
     cache.set(key, (cache.get(key) or 0) + 1, timeout=settings.TOKEN_BLOCK_SECONDS)
 
 

@@ -66,6 +66,13 @@ def acts_on(user: User, center: Center | int | None) -> bool:
     if center is None:
         return False
     pk = center if isinstance(center, int) else center.pk
+    if (
+        user.is_authenticated
+        and user.is_active
+        and pk == user.center_id
+        and (user.role in CENTER_ROLES or sees_everything(user))
+    ):
+        return True  # one's own center, which the foreign key says exists: no query
     return Center.objects.filter(center_q(user, prefix=""), pk=pk).exists()
 
 

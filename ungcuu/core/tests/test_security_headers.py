@@ -333,6 +333,27 @@ def test_many_wrong_tokens_from_one_address_answer_429_in_vietnamese(staff_a):
     assert docs.status_code == 429
 
 
+def test_wrong_tokens_counted_by_another_worker_block_the_address_within_a_second(
+    staff_a, monkeypatch
+):
+    from django.core.cache import cache
+
+    from ungcuu.api import security
+
+    token = token_issue(user=staff_a)
+    client = Client(REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION=f"Bearer {token}")
+    clock = [1000.0]
+    monkeypatch.setattr(security.time, "monotonic", lambda: clock[0])
+    assert client.get("/api/v1/me").status_code == 200
+
+    # Another web worker process counted the address's wrong tokens to the limit: this
+    # one sees it in the shared cache once its own "below the limit" note lapses.
+    cache.set("ungcuu:wrong-token:203.0.113.9", settings.TOKEN_FAILURES, timeout=600)
+    clock[0] += 1.5
+
+    assert client.get("/api/v1/me").status_code == 429
+
+
 def test_below_the_limit_a_right_token_still_works(staff_a):
     token = token_issue(user=staff_a)
     _wrong_tokens("203.0.113.9", settings.TOKEN_FAILURES - 1)

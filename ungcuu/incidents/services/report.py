@@ -189,7 +189,7 @@ def _new_report(
         reported_at=now,
         reporter=actor,
         number="",
-        is_drill=_drill_running(center, now) is not None,
+        is_drill=_drill_is_running(center, now),
         playbook=playbook_snapshot(center, incident_type),
         source=source,
     )
@@ -212,10 +212,10 @@ def _new_report(
     return incident, event, checked_files
 
 
-def _drill_running(center: Center, at: datetime):
-    from ungcuu.readiness.services import drill_running
+def _drill_is_running(center: Center, at: datetime) -> bool:
+    from ungcuu.readiness.services.drills import drill_is_running
 
-    return drill_running(center, at)
+    return drill_is_running(center, at)
 
 
 def _replayed(existing: Incident, actor: User, center: Center, digest: str) -> Incident:

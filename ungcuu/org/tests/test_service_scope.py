@@ -62,6 +62,24 @@ def test_who_acts_on_which_center(request, who, center, allowed):
         assert refused.value.message == "Không tìm thấy trung tâm."
 
 
+def test_ones_own_center_is_answered_without_a_query(
+    staff_a, center_a, center_b, django_assert_num_queries
+):
+    # Every report asks this for the reporter's own center: the row is known to exist.
+    with django_assert_num_queries(0):
+        assert acts_on(staff_a, center_a) is True
+        assert acts_on(staff_a, center_a.pk) is True
+    assert acts_on(staff_a, center_b) is False
+
+
+def test_a_deactivated_user_acts_on_not_even_their_own_center(staff_a, center_a):
+    staff_a.is_active = False
+
+    assert acts_on(staff_a, center_a) is False
+    with pytest.raises(ServiceError):
+        require_center(staff_a, center_a)
+
+
 def test_a_leader_cannot_plan_another_centers_roster(leader_a, center_b, responder_b):
     duty_set(
         actor=make_user("b.leader", Role.TEAM_LEADER, center=center_b),
