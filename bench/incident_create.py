@@ -5,12 +5,18 @@
         [--seconds 30] [--clients 16] [--workers N] [--threads T]
         [--sweep 2x2,2x4,3x4] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
         [--quiet-wait 120] [--profile] [--no-ceiling]
+        [--redis-url redis://127.0.0.1:6379 | --redis-url none] [--no-channel]
 
 For each database it
   1. prepares a fresh database (SQLite: a temporary UNGCUU_DATA_DIR;
      PostgreSQL: a throwaway database ``ungcuu_bench_<random>``), runs
      ``ungcuu migrate``, ``ungcuu addcenter 17623 bachngoc BN``, creates a
-     staff user of that center and gets a token with ``ungcuu token``;
+     staff user of that center and gets a token with ``ungcuu token``; unless
+     ``--no-channel``, a team leader of the center whose channel is a receiver
+     in this script (``json://127.0.0.1:<port>/hook``), so each report makes one
+     message that the task worker sends; on PostgreSQL the task queue and the
+     cache are on Redis (an empty database number, flushed at the end), as at
+     scale, unless ``--redis-url none``;
   2. starts the real server (``ungcuu serve --host 127.0.0.1 --port <free>``,
      Granian, one thread per worker) and waits for GET /healthz to answer 200;
   3. load: N concurrent keep-alive clients POST /api/v1/incidents for a fixed
@@ -63,6 +69,8 @@ TYPE_CODE = "printer-paper"
 USERNAME = "bench.staff"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the service numbers incidents by local year
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
+LEADER = "bench.leader"
 
 # Chosen after trying workers 2–4 × threads 2–8 on a 2-core machine (see bench/README.md).
 DEFAULT_WORKERS = 4
@@ -213,8 +221,56 @@ class PostgresDatabase(Database):
         return psycopg.connect(self.url, connect_timeout=10)
 
 
-def prepare(db: Database) -> str:
-    """Fresh schema, one center, one staff user; returns that user's API token."""
+class Receiver:
+    """The team leader's channel: an HTTP server in this script that counts the
+    messages (one per report) and answers 200 at once."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        owner = self
+        self.count = 0
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with owner.lock:
+                    owner.count += 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer((HOST, 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"json://{HOST}:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def redis_client(url: str, db: int):
+    import redis
+
+    return redis.Redis.from_url(url, db=db, socket_timeout=3, socket_connect_timeout=3)
+
+
+def pick_redis_db(url: str) -> int:
+    """An empty Redis database number (never someone's data)."""
+    for number in range(14, 0, -1):
+        if redis_client(url, number).dbsize() == 0:
+            return number
+    raise RuntimeError("no empty Redis database number (1–14) to use")
+
+
+def prepare(db: Database, receiver: Receiver | None = None) -> str:
+    """Fresh schema, one center, one staff user (and a team leader whose channel is
+    ``receiver``); returns the staff user's API token."""
     ungcuu = ungcuu_command()
     db.create()
     run([*ungcuu, "migrate", "--no-input", "-v", "0"], db.env, db.data_dir, "ungcuu migrate")
@@ -226,6 +282,15 @@ def prepare(db: Database) -> str:
         " full_name='Bench Staff')\n"
     )
     run([*ungcuu, "shell", "-c", snippet], db.env, db.data_dir, "create staff user")
+    if receiver is not None:
+        snippet = (
+            "from ungcuu.org.models import Center, User\n"
+            f"center = Center.objects.get(code={CENTER_CODE!r})\n"
+            f"User.objects.create_user({LEADER!r}, password=None, role='team_leader',"
+            " center=center, full_name='Bench Leader')\n"
+        )
+        run([*ungcuu, "shell", "-c", snippet], db.env, db.data_dir, "create team leader")
+        run([*ungcuu, "channel", "add", LEADER, receiver.url], db.env, db.data_dir, "channel add")
     token = run([*ungcuu, "token", USERNAME], db.env, db.data_dir, "ungcuu token").strip()
     if not token:
         raise RuntimeError("ungcuu token printed nothing")
@@ -388,6 +453,25 @@ def _proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS if fields else 0.0
 
 
+def _redis_pids() -> list[int]:
+    """The local Redis server's processes (only a local one is ever used here)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat_fields(entry)
+            if fields and _comm(entry) == "redis-server":
+                pids.append(int(entry))
+    return pids
+
+
+def _comm(pid) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
+
+
 def _group_pids(pgid: int) -> list[int]:
     pids = []
     for entry in os.listdir("/proc"):
@@ -431,10 +515,16 @@ def wait_for_quiet(limit_s: float, threshold: float = 25.0) -> None:
 
 class CpuMeter:
     """Splits the machine's CPU time over a run: server, PostgreSQL backends of the
-    bench database, this script (the load clients), and everything else."""
+    bench database, the local Redis server (when the run uses it), this script (the
+    load clients and the channel's receiver), and everything else."""
 
-    def __init__(self, server_pgid: int | None = None, pg: PostgresDatabase | None = None):
-        self.server_pgid, self.pg = server_pgid, pg
+    def __init__(
+        self,
+        server_pgid: int | None = None,
+        pg: PostgresDatabase | None = None,
+        redis: bool = False,
+    ):
+        self.server_pgid, self.pg, self.redis = server_pgid, pg, redis
         self.shares: dict[str, float] = {}
         self._start = None
         self._seen: dict[int, float] = {}  # server pid -> last CPU seen
@@ -468,8 +558,9 @@ class CpuMeter:
             {p: _proc_cpu(p) for p in _group_pids(self.server_pgid)} if self.server_pgid else {}
         )
         pg = {p: _proc_cpu(p) for p in self._pg_pids()}
+        redis = {p: _proc_cpu(p) for p in _redis_pids()} if self.redis else {}
         own = os.times()
-        return time.monotonic(), _machine_busy(), own.user + own.system, server, pg
+        return time.monotonic(), _machine_busy(), own.user + own.system, server, pg, redis
 
     def __enter__(self):
         self.start()
@@ -498,7 +589,8 @@ class CpuMeter:
             return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
         busy = end[1] - self._start[1]
-        parts = {"server": delta(3), "postgres": delta(4), "client": end[2] - self._start[2]}
+        parts = {"server": delta(3), "postgres": delta(4), "redis": delta(5)}
+        parts["client"] = end[2] - self._start[2]
         parts["other"] = max(0.0, busy - sum(parts.values()))
         parts["idle"] = max(0.0, (os.cpu_count() or 1) * wall - busy)
         self.shares = {name: 100 * value / wall for name, value in parts.items()}
@@ -507,7 +599,10 @@ class CpuMeter:
         """CPU milliseconds per create, by consumer (the benchmark's own parts)."""
         if not self.shares or not rate:
             return {}
-        return {name: self.shares[name] * 10 / rate for name in ("server", "postgres", "client")}
+        return {
+            name: self.shares[name] * 10 / rate
+            for name in ("server", "postgres", "redis", "client")
+        }
 
     def projected(self, rate: float) -> float:
         """Creates/s the measured CPU cost allows on this many idle cores: what the
@@ -1049,9 +1144,16 @@ def bench_one(kind: str, args, configs: list[tuple[int, int]]) -> list[Row]:
     db: Database = SqliteDatabase() if kind == "sqlite" else PostgresDatabase(args.pg_url)
     pg = db if isinstance(db, PostgresDatabase) else None
     rows: list[Row] = []
+    receiver = None if args.no_channel else Receiver()
+    redis_db = None
     try:
-        log(f"\n=== {kind}: preparing {db.describe()}")
-        token = prepare(db)
+        if pg is not None and args.redis_url != "none":
+            redis_db = pick_redis_db(args.redis_url)
+            db.env["REDIS_URL"] = f"{args.redis_url}/{redis_db}"
+        log(f"\n=== {kind}: preparing {db.describe()}"
+            + (f" + Redis db {redis_db}" if redis_db is not None else "")
+            + (f"; the team leader's channel {receiver.url}" if receiver else ""))  # fmt: skip
+        token = prepare(db, receiver)
         for workers, threads in configs:
             server = Server(db, workers, threads)
             try:
@@ -1064,8 +1166,12 @@ def bench_one(kind: str, args, configs: list[tuple[int, int]]) -> list[Row]:
                     warm = http_load(server, token, args.clients, args.warmup)
                     log(f"    warm-up {args.warmup:.0f} s: {warm.created} created,"
                         f" {warm.errors} errors (not counted)")  # fmt: skip
-                with CpuMeter(server.proc.pid, pg) as meter:
+                sent_before = receiver.count if receiver else 0
+                with CpuMeter(server.proc.pid, pg, redis=redis_db is not None) as meter:
                     load = http_load(server, token, args.clients, args.seconds, meter)
+                if receiver is not None:
+                    log(f"    messages received during the run: {receiver.count - sent_before}"
+                        f" (for {load.created} reports)")  # fmt: skip
                 exit_code = server.proc.poll()
             finally:
                 server.stop()
@@ -1107,6 +1213,10 @@ def bench_one(kind: str, args, configs: list[tuple[int, int]]) -> list[Row]:
     finally:
         log(f"--- {kind}: cleaning up")
         db.drop()
+        if redis_db is not None:
+            redis_client(args.redis_url, redis_db).flushdb()
+        if receiver is not None:
+            receiver.close()
     return rows
 
 
@@ -1206,11 +1316,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL, help="PostgreSQL server to use")
     parser.add_argument("--no-ceiling", action="store_true", help="skip the driver-level run")
     parser.add_argument(
+        "--redis-url",
+        default=DEFAULT_REDIS_URL,
+        help="Redis for the task queue and cache on PostgreSQL (no database number);"
+        " 'none' to keep them in the data dir",
+    )
+    parser.add_argument(
+        "--no-channel", action="store_true", help="no team leader with a channel: no messages"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="also profile creates in-process (cProfile)"
     )
     parser.add_argument("--profile-requests", type=int, default=300)
     parser.add_argument("--profile-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.redis_url = args.redis_url.rstrip("/")
 
     if args.profile_child:
         profile_child(args.profile_child)
