@@ -17,6 +17,7 @@ from ungcuu.api.errors import UngCuuAPI, error_body
 from ungcuu.api.security import docs_need_login, token_failed, token_guard
 from ungcuu.core.errors import ServiceError
 from ungcuu.org.models import ApiToken
+from ungcuu.org.selectors import token_holder
 
 
 class BearerAuth(HttpBearer):
@@ -27,11 +28,8 @@ class BearerAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         token_guard(request)
-        try:
-            found = ApiToken.objects.select_related("user__center").get(
-                digest=ApiToken.digest_of(token)
-            )
-        except ApiToken.DoesNotExist:
+        found = token_holder(ApiToken.digest_of(token))
+        if found is None:
             token_failed(request)
             return None
         if not found.user.is_active:

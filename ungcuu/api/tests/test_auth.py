@@ -93,6 +93,33 @@ def test_using_a_token_records_when_it_was_last_used(staff_a):
     assert ApiToken.objects.get(user=staff_a).last_used_at is not None
 
 
+def test_a_used_token_is_not_written_again_within_the_hour(staff_a):
+    token = token_issue(user=staff_a)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client.get("/api/v1/me")
+    first = ApiToken.objects.get(user=staff_a).last_used_at
+
+    client.get("/api/v1/me")
+
+    # The token, its user and the user's center come in one statement, with the times
+    # in the database's own form turned into aware times (the hour's check compares).
+    assert ApiToken.objects.get(user=staff_a).last_used_at == first
+    assert first.tzinfo is not None
+
+
+@pytest.mark.django_db  # the users are picked by name: ordered with the database tests
+@pytest.mark.parametrize("who", ["staff_a", "province_user", "admin_user"])
+def test_the_token_speaks_for_its_user_with_or_without_a_center(request, who):
+    user = request.getfixturevalue(who)
+    token = token_issue(user=user)
+
+    me = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/v1/me")
+
+    assert me.status_code == 200
+    assert me.json()["username"] == user.username
+    assert me.json()["center"] == (user.center.code if user.center_id else None)
+
+
 def test_the_browser_session_reads_the_api(staff_a):
     incident = report(staff_a, staff_a.center)
     client = logged_in(staff_a)
