@@ -205,7 +205,9 @@ def _open_major(incident_type_id: int, province_id: int | None) -> MajorIncident
     )
 
 
-def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncident | None:
+def correlate(
+    incident: Incident, *, now: datetime | None = None, may_fold: bool | None = None
+) -> MajorIncident | None:
     """Fold ``incident`` into its province's open major incident of the type, or open one
     when the rule's K centers are reached. Returns the major incident it belongs to (None
     when it stands alone). Called in the report's own transaction, so the first messages
@@ -213,21 +215,32 @@ def correlate(incident: Incident, *, now: datetime | None = None) -> MajorIncide
 
     Most reports stand alone: they are answered by two reads without a lock (is a major
     incident open, how many other centers reported). Only a report that joins or may
-    open a major incident takes the locks."""
+    open a major incident takes the locks. ``may_fold``: what ``first_look`` said just
+    before (a report looks before its transaction, so the center's number is locked for
+    one statement less)."""
     now = now or timezone.now()
     if incident.major_incident_id:
         return incident.major_incident
-    if incident.is_drill or incident.status not in OPEN_STATUSES:
+    if may_fold is None:
+        may_fold = first_look(incident, now=now)
+    if not may_fold:
         return None
-    province_id = incident.center.province_id
-    rule = _cached_rule(province_id, incident.incident_type_id)
-    if not rule.enabled:
-        return None
-    major_id, others = _first_look(incident, rule, now)
-    if major_id is None and others + 1 < rule.centers:
-        return None
+    rule = _cached_rule(incident.center.province_id, incident.incident_type_id)
     with transaction.atomic():
-        return _fold(incident, rule, province_id, now)
+        return _fold(incident, rule, incident.center.province_id, now)
+
+
+def first_look(incident: Incident, *, now: datetime) -> bool:
+    """Without a lock: whether ``correlate`` may fold the incident (a major incident of
+    the type is open in the province, or K-1 other centers reported it). It needs no
+    row of the incident's own, so a report asks it before writing."""
+    if incident.is_drill or incident.status not in OPEN_STATUSES:
+        return False
+    rule = _cached_rule(incident.center.province_id, incident.incident_type_id)
+    if not rule.enabled:
+        return False
+    major_id, others = _first_look(incident, rule, now)
+    return major_id is not None or others + 1 >= rule.centers
 
 
 def correlate_late(incidents: list[Incident], *, now: datetime | None = None) -> int:

@@ -36,7 +36,7 @@ from ungcuu.incidents.services.common import (
     _text,
     _uuid,
 )
-from ungcuu.incidents.services.major import correlate
+from ungcuu.incidents.services.major import correlate, first_look
 from ungcuu.incidents.uploads import check_uploads
 from ungcuu.notify import services as notify
 from ungcuu.org.models import Center, User
@@ -120,6 +120,7 @@ def incident_report(
     incident.client_digest = digest
     # Everything is prepared before the transaction: the counter row is locked
     # only for the statements that need it.
+    may_fold = first_look(incident, now=now)  # a shared outage? (issue 12)
     try:
         with transaction.atomic():
             incident.number = _next_number(center, timezone.localtime(now).year)
@@ -127,7 +128,8 @@ def incident_report(
             incident.save(force_insert=True)
             event.incident = incident
             event.save(force_insert=True)
-            correlate(incident, now=now)  # a shared outage: one major incident (issue 12)
+            if may_fold:
+                correlate(incident, now=now, may_fold=True)  # one major incident
             notify.report_queued(incident)
             upward.upward_on_report(incident)  # a repeated fault goes upward (R23)
             for upload, content_type, ext in checked_files:

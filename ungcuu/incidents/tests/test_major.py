@@ -241,7 +241,7 @@ def test_reports_of_the_same_moments_that_missed_each_other_are_folded_after_com
     # Each report correlates before it commits: reports made in the same moments do not
     # see each other, and none of them opens the major incident.
     with monkeypatch.context() as patch:
-        patch.setattr(report_service, "correlate", lambda incident, now=None: None)
+        patch.setattr(report_service, "correlate", lambda incident, **_kw: None)
         missed = [report(center, person, internet) for center, person in nghean[:3]]
     assert MajorIncident.objects.count() == 0
 
@@ -252,7 +252,7 @@ def test_reports_of_the_same_moments_that_missed_each_other_are_folded_after_com
 
     # One that missed the major incident opened meanwhile joins it too, once.
     with monkeypatch.context() as patch:
-        patch.setattr(report_service, "correlate", lambda incident, now=None: None)
+        patch.setattr(report_service, "correlate", lambda incident, **_kw: None)
         late = report(d, sd, internet)
     for _ in range(2):
         after_report([late.pk])
