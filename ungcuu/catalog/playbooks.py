@@ -6,6 +6,7 @@ symptoms, steps, owner, prevention or contacts, or names the upper level, reads 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -97,6 +98,30 @@ def upward_rules(center: Center) -> UpwardRules:
         ("center" if row.center_id else "province"): row
         for row in PlanSetting.objects.filter(Q(center=center) | Q(province_id=center.province_id))
     }
+    return _upward_rules(rows)
+
+
+def upward_rules_many(centers: Iterable[Center]) -> dict[int, UpwardRules]:
+    """``upward_rules`` of many centers (by id) in one query."""
+    centers = {c.pk: c for c in centers}
+    provinces = {c.province_id for c in centers.values()}
+    settings = list(
+        PlanSetting.objects.filter(Q(center__in=list(centers)) | Q(province_id__in=provinces))
+    )
+    return {
+        pk: _upward_rules(
+            {
+                ("center" if row.center_id else "province"): row
+                for row in settings
+                if row.center_id == pk
+                or (not row.center_id and row.province_id == center.province_id)
+            }
+        )
+        for pk, center in centers.items()
+    }
+
+
+def _upward_rules(rows: dict) -> UpwardRules:
     values = dict(UPWARD_DEFAULTS)
     for level in ("province", "center"):
         row = rows.get(level)

@@ -276,6 +276,32 @@ def test_the_nth_repeat_is_reported_with_the_numbers(
     assert len([m for m in smtp.to(UBND_MAIL) if "lặp lại" in m.text]) == 2
 
 
+def test_a_batch_from_many_centers_follows_each_centers_own_rule(
+    send, staff_a, staff_b, staff_c, center_a, center_b, django_assert_max_num_queries
+):
+    PlanSetting.objects.create(province=center_a.province, repeat_count=2, repeat_days=30)
+    PlanSetting.objects.create(center=center_b, repeat_count=5)  # its own, over the province's
+    earlier = [send(_report, s, "printer-ink", minutes_ago=24 * 60) for s in (staff_a, staff_b)]
+    for staff in (staff_a, staff_b, staff_c):
+        send(_report, staff, "printer-ink")
+
+    # Center A repeats under its province's rule (2 in 30 days); B's own rule wants 5; C,
+    # in another province, keeps UngCuu's default of 3.
+    repeated = UpwardReport.objects.filter(reason=UpwardReason.REPEATED)
+    assert set(repeated.values_list("incident__center", flat=True)) == {center_a.pk}
+    assert not repeated.filter(incident__in=earlier).exists()
+
+    # First reports of many centers cost the check two statements, however many centers.
+    firsts = [send(_report, s, "printer-paper") for s in (staff_a, staff_b, staff_c)]
+    loaded = list(
+        Incident.objects.select_related("center", "incident_type").filter(
+            pk__in=[i.pk for i in firsts]
+        )
+    )
+    with django_assert_max_num_queries(2):
+        assert upward.upward_repeat_many(loaded) == 0
+
+
 def test_a_centers_node_reports_no_repeat_upward(
     send, smtp, bodies, staff_a, center_a, monkeypatch
 ):

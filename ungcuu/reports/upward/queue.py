@@ -14,11 +14,16 @@ from bisect import bisect_right
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ungcuu.catalog.models import Tier
-from ungcuu.catalog.playbooks import UpwardRules, report_bodies, upward_rules
+from ungcuu.catalog.playbooks import (
+    UpwardRules,
+    report_bodies,
+    upward_rules,
+    upward_rules_many,
+)
 from ungcuu.incidents.models import OPEN_STATUSES, Incident, IncidentEvent
 from ungcuu.reports.models import UpwardReason, UpwardReport, UpwardState
 from ungcuu.reports.stats import duration_text
@@ -166,12 +171,12 @@ def upward_repeat_many(incidents: list[Incident]) -> int:
     for incident in incidents:
         if not incident.is_drill and incident.incident_type.code not in NOT_REPEATABLE:
             groups.setdefault((incident.center_id, incident.incident_type_id), []).append(incident)
+    if not groups:
+        return 0
+    rules = upward_rules_many(group[0].center for group in groups.values())
     notes: dict[int, str] = {}
-    rules: dict[int, UpwardRules] = {}
-    for (center_id, _type_id), group in groups.items():
-        if center_id not in rules:
-            rules[center_id] = upward_rules(group[0].center)
-        notes.update(_repeat_notes(group, rules[center_id]))
+    for key in _may_repeat(groups, rules):
+        notes.update(_repeat_notes(groups[key], rules[key[0]]))
     due = [i for i in incidents if i.pk in notes]
     if not due:
         return 0
@@ -202,6 +207,32 @@ def upward_repeat_many(incidents: list[Incident]) -> int:
             with transaction.atomic():
                 created += _queue(incident, UpwardReason.REPEATED, notes[incident.pk])
     return len(created)
+
+
+def _may_repeat(
+    groups: dict[tuple[int, int], list[Incident]], rules: dict[int, UpwardRules]
+) -> list[tuple[int, int]]:
+    """The (center, type) groups that may make a repeated fault, from one count of each
+    over a window holding every incident's own (the batch's earliest onset less the
+    longest rule's days, to its latest onset). A group under its threshold there is under
+    it for each of its incidents: in a burst from many centers, each with its first
+    report, that is every group, and nothing more is read."""
+    starts = [i.started_at for group in groups.values() for i in group]
+    days = timedelta(days=max(rules[center_id].repeat_days for center_id, _type in groups))
+    counts = {
+        (row["center_id"], row["incident_type_id"]): row["count"]
+        for row in Incident.objects.filter(
+            center_id__in={center_id for center_id, _type in groups},
+            incident_type_id__in={type_id for _center, type_id in groups},
+            is_drill=False,
+            started_at__gt=min(starts) - days,
+            started_at__lte=max(starts),
+        )
+        .values("center_id", "incident_type_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+    return [key for key in groups if counts.get(key, 0) >= rules[key[0]].repeat_count]
 
 
 def _repeat_notes(group: list[Incident], rules: UpwardRules) -> dict[int, str]:
