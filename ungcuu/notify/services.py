@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -1156,18 +1156,25 @@ def _record(delivery: Delivery, sent_on: Channel | None, failures: list) -> str:
 
 
 def _mark_sent(sent: list[tuple[Delivery, Channel]]) -> None:
-    """Sent, with its timeline event, in one transaction: one UPDATE per channel."""
+    """Sent, with its timeline event, in one transaction: one UPDATE for all, each row
+    naming the channel that carried it (in a burst, each its own person's)."""
     if not sent:
         return
     sent_at = timezone.now()
-    by_channel: dict[Channel, list[int]] = {}
-    for delivery, channel in sent:
-        by_channel.setdefault(channel, []).append(delivery.pk)
+    channel_of = {delivery.pk: channel.pk for delivery, channel in sent}
+    channels = set(channel_of.values())
+    carried_by = (
+        Value(next(iter(channels)))
+        if len(channels) == 1
+        else Case(
+            *(When(pk=pk, then=Value(channel_id)) for pk, channel_id in channel_of.items()),
+            output_field=IntegerField(),
+        )
+    )
     with transaction.atomic():
-        for channel, ids in by_channel.items():
-            Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING).update(
-                state=DeliveryState.SENT, sent_at=sent_at, channel=channel, last_error=""
-            )
+        Delivery.objects.filter(pk__in=list(channel_of), state=DeliveryState.SENDING).update(
+            state=DeliveryState.SENT, sent_at=sent_at, channel_id=carried_by, last_error=""
+        )
         events = IncidentEvent.objects.bulk_create(
             _event(d, ok=True, channel=channel, error="", now=sent_at) for d, channel in sent
         )

@@ -542,3 +542,33 @@ def test_a_bug_while_sending_one_message_does_not_lose_the_others(
     assert broken.state == DeliveryState.PENDING and "lỗi lập trình" in broken.last_error
     assert Delivery.objects.get(incident=second).state == DeliveryState.SENT
     assert len(receiver.at("/b")) == 1 and receiver.at("/a") == []
+
+
+def test_messages_sent_together_are_marked_each_with_its_own_channel(
+    django_capture_on_commit_callbacks,
+    immediate,
+    monkeypatch,
+    receiver,
+    staff_a,
+    leader_a,
+    responder_a,
+    printer_paper,
+):
+    by_leader = channel(receiver, "/leader", person=leader_a)
+    by_duty = channel(receiver, "/duty", person=responder_a)
+    with django_capture_on_commit_callbacks(execute=False), monkeypatch.context() as m:
+        m.setattr(services, "_send_now", lambda *args: None)
+        incident = report(staff_a, printer_paper, description="Máy in hết giấy")
+        services.notify_report(incident.pk)
+    deliveries = list(Delivery.objects.filter(incident=incident).select_related("person"))
+    Delivery.objects.filter(incident=incident).update(state=DeliveryState.SENDING)
+    carried = {leader_a.pk: by_leader, responder_a.pk: by_duty}
+
+    # Two answers that came back together: one write for both.
+    services._mark_sent([(d, carried[d.person_id]) for d in deliveries])
+
+    marked = Delivery.objects.filter(incident=incident)
+    assert {(d.person_id, d.channel_id, d.state) for d in marked} == {
+        (leader_a.pk, by_leader.pk, DeliveryState.SENT),
+        (responder_a.pk, by_duty.pk, DeliveryState.SENT),
+    }

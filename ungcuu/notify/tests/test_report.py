@@ -19,8 +19,8 @@ from ungcuu.org.models import DutyShift, Role
 def test_reporting_a_simple_incident_tells_the_team_leader_and_the_on_duty_responder_at_once(
     send, receiver, staff_a, leader_a, responder_a, printer_paper
 ):
-    channel(receiver, "/leader", person=leader_a)
-    channel(receiver, "/duty", person=responder_a)
+    by_leader = channel(receiver, "/leader", person=leader_a)
+    by_duty = channel(receiver, "/duty", person=responder_a)
     started = (timezone.now() - timedelta(minutes=25)).replace(second=0, microsecond=0)
 
     incident = send(
@@ -47,6 +47,11 @@ def test_reporting_a_simple_incident_tells_the_team_leader_and_the_on_duty_respo
     deliveries = Delivery.objects.filter(incident=incident)
     assert {d.person for d in deliveries} == {leader_a, responder_a}
     assert {d.state for d in deliveries} == {DeliveryState.SENT}
+    # Each delivery names the channel that carried it (both are marked in one write).
+    assert {(d.person, d.channel) for d in deliveries} == {
+        (leader_a, by_leader),
+        (responder_a, by_duty),
+    }
     assert {d.level for d in deliveries} == {Level.AT_ONCE}
     events = incident.events.filter(kind=EventKind.NOTIFIED)
     assert sorted(e.payload["recipient"] for e in events) == sorted(
