@@ -247,24 +247,30 @@ def playbook_for(center: Center, incident_type: IncidentType) -> Playbook:
 
 
 # The report path asks, for every new incident, whether the center's plan has its own
-# steps for the type; the answer is kept a minute per process (as the catalog is, in
-# catalog/cache.py), and dropped at once in the process that saves an adjustment.
+# steps for the type. Which centers and provinces have their own steps is read for all
+# of them at once (a nationwide burst reports from thousands of centers) and kept a
+# minute per process (as the catalog is, in catalog/cache.py); dropped at once in the
+# process that saves an adjustment.
 TTL_SECONDS = 60
-_own_steps: dict[int, tuple[float, set[int]]] = {}
+_own_steps: dict[str, object] = {}
 
 
 def _types_with_own_steps(center: Center) -> set[int]:
     now = time.monotonic()
-    hit = _own_steps.get(center.pk)
-    if hit and now - hit[0] < TTL_SECONDS:
-        return hit[1]
-    found = set(
-        TypeAdjustment.objects.filter(
-            Q(center=center) | Q(province_id=center.province_id), steps__isnull=False
-        ).values_list("incident_type_id", flat=True)
+    if not _own_steps or now - _own_steps["at"] >= TTL_SECONDS:
+        by_center: dict[int, set[int]] = {}
+        by_province: dict[int, set[int]] = {}
+        for center_id, province_id, type_id in TypeAdjustment.objects.filter(
+            steps__isnull=False
+        ).values_list("center_id", "province_id", "incident_type_id"):
+            if center_id:
+                by_center.setdefault(center_id, set()).add(type_id)
+            else:
+                by_province.setdefault(province_id, set()).add(type_id)
+        _own_steps.update(at=now, centers=by_center, provinces=by_province)
+    return _own_steps["centers"].get(center.pk, set()) | _own_steps["provinces"].get(
+        center.province_id, set()
     )
-    _own_steps[center.pk] = (now, found)
-    return found
 
 
 def forget() -> None:
