@@ -275,21 +275,19 @@ def prepare(db: Database, receiver: Receiver | None = None) -> str:
     db.create()
     run([*ungcuu, "migrate", "--no-input", "-v", "0"], db.env, db.data_dir, "ungcuu migrate")
     run([*ungcuu, "addcenter", WARD_CODE, CENTER_CODE, PREFIX], db.env, db.data_dir, "addcenter")
-    snippet = (
-        "from ungcuu.org.models import Center, User\n"
-        f"center = Center.objects.get(code={CENTER_CODE!r})\n"
-        f"User.objects.create_user({USERNAME!r}, password=None, role='staff', center=center,"
-        " full_name='Bench Staff')\n"
-    )
-    run([*ungcuu, "shell", "-c", snippet], db.env, db.data_dir, "create staff user")
-    if receiver is not None:
+
+    def add_user(username: str, role: str, full_name: str) -> None:
         snippet = (
             "from ungcuu.org.models import Center, User\n"
             f"center = Center.objects.get(code={CENTER_CODE!r})\n"
-            f"User.objects.create_user({LEADER!r}, password=None, role='team_leader',"
-            " center=center, full_name='Bench Leader')\n"
+            f"User.objects.create_user({username!r}, password=None, role={role!r},"
+            f" center=center, full_name={full_name!r})\n"
         )
-        run([*ungcuu, "shell", "-c", snippet], db.env, db.data_dir, "create team leader")
+        run([*ungcuu, "shell", "-c", snippet], db.env, db.data_dir, f"create {username}")
+
+    add_user(USERNAME, "staff", "Bench Staff")
+    if receiver is not None:
+        add_user(LEADER, "team_leader", "Bench Leader")
         run([*ungcuu, "channel", "add", LEADER, receiver.url], db.env, db.data_dir, "channel add")
     token = run([*ungcuu, "token", USERNAME], db.env, db.data_dir, "ungcuu token").strip()
     if not token:
