@@ -94,11 +94,7 @@ UPWARD_DEFAULTS = {
 
 def upward_rules(center: Center) -> UpwardRules:
     """The center's choice, else its province's, else UngCuu's defaults, field by field."""
-    rows = {
-        ("center" if row.center_id else "province"): row
-        for row in PlanSetting.objects.filter(Q(center=center) | Q(province_id=center.province_id))
-    }
-    return _upward_rules(rows)
+    return upward_rules_many([center])[center.pk]
 
 
 def upward_rules_many(centers: Iterable[Center]) -> dict[int, UpwardRules]:

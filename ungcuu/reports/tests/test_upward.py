@@ -302,6 +302,24 @@ def test_a_batch_from_many_centers_follows_each_centers_own_rule(
         assert upward.upward_repeat_many(loaded) == 0
 
 
+def test_a_repeat_whose_check_was_lost_is_reported_once_by_the_sweep(
+    send, smtp, bodies, staff_a, center_a, django_capture_on_commit_callbacks
+):
+    PlanSetting.objects.create(center=center_a, repeat_count=2, repeat_days=30)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker never ran
+        first = _report(staff_a, "printer-ink", minutes_ago=60)
+        second = _report(staff_a, "printer-ink", minutes_ago=5)
+    Incident.objects.update(reported_at=timezone.now() - timedelta(minutes=2))
+    assert not UpwardReport.objects.exists()
+
+    send(upward.upward_sweep)
+    send(upward.upward_sweep)
+
+    [report] = UpwardReport.objects.filter(reason=UpwardReason.REPEATED, body_name=UBND)
+    assert report.incident_id == second.pk
+    assert report.note.endswith(f"{first.number}, {second.number}")
+
+
 def test_a_centers_node_reports_no_repeat_upward(
     send, smtp, bodies, staff_a, center_a, monkeypatch
 ):

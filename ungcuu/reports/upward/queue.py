@@ -340,17 +340,15 @@ def upward_sweep(*, now: datetime | None = None) -> int:
 
 def _prolonged(now: datetime) -> int:
     queued = 0
-    candidates = (
+    candidates = list(
         Incident.objects.open()
         .filter(is_drill=False, started_at__lte=now - timedelta(minutes=MIN_LONG_MINUTES))
         .exclude(upward_reports__reason=UpwardReason.PROLONGED)
         .select_related("center__province", "incident_type")
         .order_by("started_at")[:500]
     )
-    rules: dict[int, UpwardRules] = {}
+    rules = upward_rules_many(incident.center for incident in candidates)
     for incident in candidates:
-        if incident.center_id not in rules:
-            rules[incident.center_id] = upward_rules(incident.center)
         limit = rules[incident.center_id].long_outage_minutes
         if incident.started_at + timedelta(minutes=limit) > now:
             continue
@@ -379,16 +377,17 @@ def _repeats_missed(now: datetime) -> int:
         )
         .exclude(incident_type__code__in=NOT_REPEATABLE)
         .exclude(upward_reports__reason=UpwardReason.REPEATED)
-        .values_list("pk", flat=True)[:200]
+        .select_related("center__province", "incident_type")
+        .order_by("pk")[:200]
     )
-    return sum(upward_repeat(pk) for pk in recent)
+    return upward_repeat_many(list(recent))
 
 
 def _resolves_missed(now: datetime) -> int:
     """Incidents resolved by a path other than the resolve form (a major incident the
     province resolved for its centers): reported like the others."""
     queued = 0
-    recent = (
+    recent = list(
         Incident.objects.filter(
             is_drill=False,
             resolved_at__gte=now - REPEAT_BACKSTOP,
@@ -397,13 +396,10 @@ def _resolves_missed(now: datetime) -> int:
         .exclude(upward_reports__reason=UpwardReason.RESOLVED)
         .select_related("center__province", "incident_type")[:200]
     )
-    rules: dict[int, UpwardRules] = {}
+    rules = upward_rules_many(i.center for i in recent if i.tier != Tier.COMPLEX)
     for incident in recent:
-        if incident.tier != Tier.COMPLEX:
-            if incident.center_id not in rules:
-                rules[incident.center_id] = upward_rules(incident.center)
-            if not rules[incident.center_id].every_incident:
-                continue
+        if incident.tier != Tier.COMPLEX and not rules[incident.center_id].every_incident:
+            continue
         with transaction.atomic():
             queued += len(_queue(incident, UpwardReason.RESOLVED))
     return queued
