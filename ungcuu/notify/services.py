@@ -1191,14 +1191,9 @@ def _mark_sent(sent: list[tuple[Delivery, Channel]]) -> None:
         return
     sent_at = timezone.now()
     channel_of = {delivery.pk: channel.pk for delivery, channel in sent}
-    channels = set(channel_of.values())
-    carried_by = (
-        Value(next(iter(channels)))
-        if len(channels) == 1
-        else Case(
-            *(When(pk=pk, then=Value(channel_id)) for pk, channel_id in channel_of.items()),
-            output_field=IntegerField(),
-        )
+    carried_by = Case(
+        *(When(pk=pk, then=Value(channel_id)) for pk, channel_id in channel_of.items()),
+        output_field=IntegerField(),
     )
     with transaction.atomic():
         Delivery.objects.filter(pk__in=list(channel_of), state=DeliveryState.SENDING).update(
