@@ -561,6 +561,11 @@ def _lock_new(ids: list[int]) -> list[Incident]:
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("pk")
     )
+    return _count_photos(incidents)
+
+
+def _count_photos(incidents: list[Incident]) -> list[Incident]:
+    """Note on each incident how many photos it has (its messages say so), in one query."""
     photos = dict(
         Attachment.objects.filter(incident__in=[i.pk for i in incidents])
         .values("incident")
@@ -568,7 +573,7 @@ def _lock_new(ids: list[int]) -> list[Incident]:
         .values_list("incident", "count")
     )
     for incident in incidents:
-        incident.photo_count = photos.get(incident.pk, 0)  # the message says how many
+        incident.photo_count = photos.get(incident.pk, 0)
     return incidents
 
 
@@ -919,33 +924,126 @@ def escalation_sweep(*, now: datetime | None = None) -> int:
     runs = EscalationRun.objects.select_related(
         "incident__center__province", "incident__incident_type", "incident__reporter"
     ).filter(incident__status__in=OPEN_STATUSES)
-    for run in runs.filter(no_ack_sent_at__isnull=True, incident__acknowledged_at__isnull=True):
-        if run.incident.reported_at + timedelta(minutes=run.ack_minutes) <= now:
-            with transaction.atomic():
-                if EscalationRun.objects.filter(pk=run.pk, no_ack_sent_at__isnull=True).update(
-                    no_ack_sent_at=now
-                ):
-                    people, contacts = recipients(run.incident, Level.NO_ACK)
-                    # Nobody took it: a complex incident whose province and counterpart
-                    # team are still waiting for the center's own delay reaches them now.
-                    if run.incident.tier == Tier.COMPLEX and EscalationRun.objects.filter(
-                        pk=run.pk, outside_sent_at__isnull=True
-                    ).update(outside_sent_at=now):
-                        more, contacts = outside_recipients([run.incident])[run.incident.pk]
-                        people = list({p.pk: p for p in people + more}.values())
-                    queued += len(_queue(run.incident, Level.NO_ACK, people, contacts, sms=run.sms))
+    queued += _no_ack_due(now)
     queued += _outside_after_delay(runs, now)
-    for run in runs.filter(prolonged_sent_at__isnull=True, prolonged_minutes__isnull=False):
-        if run.incident.started_at + timedelta(minutes=run.prolonged_minutes) <= now:
-            with transaction.atomic():
-                if EscalationRun.objects.filter(pk=run.pk, prolonged_sent_at__isnull=True).update(
-                    prolonged_sent_at=now
-                ):
-                    people, contacts = recipients(run.incident, Level.PROLONGED)
-                    queued += len(
-                        _queue(run.incident, Level.PROLONGED, people, contacts, sms=run.sms)
-                    )
+    waiting = runs.filter(prolonged_sent_at__isnull=True)
+    prolonged = _elapsed(waiting, "prolonged_minutes", "incident__started_at", now)
+    for run in prolonged:
+        with transaction.atomic():
+            if EscalationRun.objects.filter(pk=run.pk, prolonged_sent_at__isnull=True).update(
+                prolonged_sent_at=now
+            ):
+                people, contacts = recipients(run.incident, Level.PROLONGED)
+                queued += len(_queue(run.incident, Level.PROLONGED, people, contacts, sms=run.sms))
     return queued
+
+
+def _elapsed(runs, minutes_field: str, since_field: str, now: datetime):
+    """Those of ``runs`` whose ``minutes_field`` have passed since their incident's
+    ``since_field``, as a filter the database answers: one condition per distinct value
+    of the minutes (a few: most centers keep the defaults), so no row is read only to
+    be skipped."""
+    values = (
+        runs.filter(**{f"{minutes_field}__isnull": False})
+        .order_by()
+        .values_list(minutes_field, flat=True)
+        .distinct()
+    )
+    due = Q(pk__in=[])
+    for minutes in values:
+        due |= Q(
+            **{minutes_field: minutes, f"{since_field}__lte": now - timedelta(minutes=minutes)}
+        )
+    return runs.filter(due)
+
+
+# "Nobody took it" of this many incidents is worked out in one transaction and sent by
+# the sweep itself, as a pass sends first messages: a nationwide outage leaves thousands
+# of incidents whose waiting time ends within the same minute.
+NO_ACK_BATCH = 200
+
+
+def _no_ack_due(now: datetime) -> int:
+    """Tell the policy's people of every incident nobody acknowledged in time (and, for a
+    complex one whose province and counterpart team are still waiting for the center's
+    own delay, those too), a batch at a time. Returns how many messages it wrote."""
+    due = _elapsed(
+        EscalationRun.objects.filter(
+            incident__status__in=OPEN_STATUSES,
+            incident__acknowledged_at__isnull=True,
+            no_ack_sent_at__isnull=True,
+        ),
+        "ack_minutes",
+        "incident__reported_at",
+        now,
+    )
+    written = 0
+    while True:
+        with transaction.atomic():
+            runs = list(
+                due.select_related(
+                    "incident__center__routing_policy",
+                    "incident__center__province",
+                    "incident__incident_type",
+                    "incident__reporter",
+                )
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:NO_ACK_BATCH]
+            )
+            if not runs:
+                return written
+            EscalationRun.objects.filter(pk__in=[r.pk for r in runs]).update(no_ack_sent_at=now)
+            # Nobody took it: a complex incident whose province and counterpart team are
+            # still waiting for the center's own delay reaches them now.
+            outside_runs = [
+                r for r in runs if r.incident.tier == Tier.COMPLEX and r.outside_sent_at is None
+            ]
+            EscalationRun.objects.filter(pk__in=[r.pk for r in outside_runs]).update(
+                outside_sent_at=now
+            )
+            outside = outside_recipients([r.incident for r in outside_runs])
+            told = _no_ack_recipients(_count_photos([r.incident for r in runs]), outside)
+            channels = _channels_of(
+                [p for people, _c in told.values() for p in people],
+                [c for _p, contacts in told.values() for c in contacts],
+            )
+            rows: list[Delivery] = []
+            for run in runs:
+                people, contacts = told[run.incident_id]
+                rows += _queue(
+                    run.incident,
+                    Level.NO_ACK,
+                    people,
+                    contacts,
+                    sms=run.sms,
+                    channels=channels,
+                    save=False,
+                )
+            queued = Delivery.objects.bulk_create(rows)
+        _send_now([d for d in queued if d.state == DeliveryState.PENDING], channels)
+        written += len(queued)
+        if len(runs) < NO_ACK_BATCH:
+            return written
+
+
+def _no_ack_recipients(
+    incidents: list[Incident], outside: dict[int, tuple[list[User], list[Contact]]]
+) -> dict[int, tuple[list[User], list[Contact]]]:
+    """``recipients(incident, Level.NO_ACK)`` for a batch, in one query for the centers'
+    people, with ``outside`` (the province and the counterpart teams) added where given."""
+    roles_of = {i.pk: policy_for(i.center).roles("no_ack_roles") for i in incidents}
+    by_role = people_by_role(
+        {i.center_id for i in incidents}, {r for roles in roles_of.values() for r in roles}
+    )
+    found = {}
+    for incident in incidents:
+        people = [
+            p for r in roles_of[incident.pk] for p in by_role.get((incident.center_id, r), [])
+        ]
+        more, contacts = outside.get(incident.pk, ([], []))
+        unique = {p.pk: p for p in people + more if p.pk != incident.reporter_id}
+        found[incident.pk] = (list(unique.values()), contacts)
+    return found
 
 
 def _outside_after_delay(runs, now: datetime) -> int:

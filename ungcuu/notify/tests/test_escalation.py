@@ -379,3 +379,37 @@ def test_the_vendors_people_told_by_the_automatic_escalation_can_open_the_incide
     response = logged_in(isp.people.get()).get(f"/incidents/{incident.pk}/")
 
     assert response.status_code == 200
+
+
+def test_a_sweep_tells_every_unacknowledged_incident_once_whatever_its_own_waiting_time(
+    send, sweep, receiver, people, staff_a, center_a, printer_paper
+):
+    """A nationwide outage ends thousands of waiting times within one minute: the sweep
+    works them out as batches, in as many statements for six incidents as for two, and
+    each keeps the waiting time its center had when it was reported."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def working_out(captured) -> int:
+        """Statements up to the claim of the messages (how many are sent together after
+        it depends on the channel's pace)."""
+        sqls = [q["sql"] for q in captured.captured_queries]
+        return next(n for n, sql in enumerate(sqls) if "SET \"state\" = 'sending'" in sql)
+
+    first = [send(report, staff_a, printer_paper, description=f"Máy in {n}") for n in range(2)]
+    RoutingPolicy.objects.filter(center=center_a).update(simple_ack_minutes=30)
+    later = [send(report, staff_a, printer_paper, description=f"Máy in tầng {n}") for n in range(6)]
+    receiver.received.clear()
+
+    with CaptureQueriesContext(connection) as two:
+        assert sweep(later[-1], 15) == 2
+    texts = [m.text for m in receiver.at("/director")]
+    assert [sum(f"Máy in {n}" in text for text in texts) for n in range(2)] == [1, 1]
+    with CaptureQueriesContext(connection) as six:
+        assert sweep(later[-1], 30) == 6
+    assert sweep(later[-1], 31) == 0
+    assert len(receiver.at("/director")) == 8
+    assert working_out(six) == working_out(two)
+    assert all(
+        EscalationRun.objects.get(incident=i).no_ack_sent_at is not None for i in first + later
+    )
