@@ -222,7 +222,7 @@ def correlate(
     if incident.major_incident_id:
         return incident.major_incident
     if may_fold is None:
-        may_fold = first_look(incident, now=now)
+        may_fold = first_look(incident, now=now).may_fold
     if not may_fold:
         return None
     rule = _cached_rule(incident.center.province_id, incident.incident_type_id)
@@ -230,17 +230,55 @@ def correlate(
         return _fold(incident, rule, incident.center.province_id, now)
 
 
-def first_look(incident: Incident, *, now: datetime) -> bool:
-    """Without a lock: whether ``correlate`` may fold the incident (a major incident of
-    the type is open in the province, or K-1 other centers reported it). It needs no
-    row of the incident's own, so a report asks it before writing."""
+@dataclass(frozen=True)
+class Look:
+    """What a report saw before its transaction: the open major incident of its type in
+    its province (``major_id``), and whether ``correlate`` may fold it (that one is open,
+    or K-1 other centers reported the type)."""
+
+    major_id: int | None = None
+    may_fold: bool = False
+
+
+def first_look(incident: Incident, *, now: datetime) -> Look:
+    """Without a lock: the ``Look`` of a report. It needs no row of the incident's own,
+    so a report asks it before writing."""
     if incident.is_drill or incident.status not in OPEN_STATUSES:
-        return False
+        return Look()
     rule = _cached_rule(incident.center.province_id, incident.incident_type_id)
     if not rule.enabled:
-        return False
+        return Look()
     major_id, others = _first_look(incident, rule, now)
-    return major_id is not None or others + 1 >= rule.centers
+    return Look(major_id, major_id is not None or others + 1 >= rule.centers)
+
+
+def hold_open(major_id: int) -> bool:
+    """In a report's transaction, before its row is written: whether the major incident
+    its look saw is still open. On PostgreSQL the row is then held with a shared lock
+    until the report commits: reports of the province join at once side by side, and
+    resolving the major incident (which locks it for update) waits for them, so a child
+    that joins is always among those it marks restored. SQLite's write transaction
+    already keeps resolving out."""
+    table = connection.ops.quote_name(MajorIncident._meta.db_table)
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id = %s AND status = %s{lock}",
+            [major_id, MajorStatus.OPEN.value],
+        )
+        return cursor.fetchone() is not None
+
+
+def joined_at_report(incident: Incident, now: datetime) -> None:
+    """After a report written straight into its major incident (``hold_open``): a hub
+    notes it on the timeline when the center has its own node, as ``_fold`` does."""
+    from ungcuu.sync.conf import is_node
+    from ungcuu.sync.outbox import noded_center_ids
+
+    if is_node() or incident.center_id not in noded_center_ids():
+        return
+    major = MajorIncident.objects.get(pk=incident.major_incident_id)
+    _tell_nodes(major, [(incident.pk, incident.center_id)], now)
 
 
 def correlate_late(incidents: list[Incident], *, now: datetime | None = None) -> int:

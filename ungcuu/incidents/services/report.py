@@ -36,7 +36,12 @@ from ungcuu.incidents.services.common import (
     _text,
     _uuid,
 )
-from ungcuu.incidents.services.major import correlate, first_look
+from ungcuu.incidents.services.major import (
+    correlate,
+    first_look,
+    hold_open,
+    joined_at_report,
+)
 from ungcuu.incidents.uploads import check_uploads
 from ungcuu.notify import services as notify
 from ungcuu.org.models import Center, User
@@ -120,15 +125,21 @@ def incident_report(
     incident.client_digest = digest
     # Everything is prepared before the transaction: the counter row is locked
     # only for the statements that need it.
-    may_fold = first_look(incident, now=now)  # a shared outage? (issue 12)
+    look = first_look(incident, now=now)  # a shared outage? (issue 12)
     try:
         with transaction.atomic():
             incident.number = _next_number(center, timezone.localtime(now).year)
             incident.search_text = f"{fold(incident.number)} {incident.search_text}"
+            # Its province's major incident is open: the row is written into it.
+            joined = look.major_id is not None and hold_open(look.major_id)
+            if joined:
+                incident.major_incident_id = look.major_id
             incident.save(force_insert=True)
             event.incident = incident
             event.save(force_insert=True)
-            if may_fold:
+            if joined:
+                joined_at_report(incident, now)
+            elif look.may_fold:
                 correlate(incident, now=now, may_fold=True)  # one major incident
             notify.report_queued(incident)
             upward.upward_on_report(incident)  # a repeated fault goes upward (R23)

@@ -268,3 +268,101 @@ def test_a_report_standing_alone_stays_alone_after_commit(nghean, internet):
     after_report([i.pk for i in alone])
     assert MajorIncident.objects.count() == 0
     assert not Incident.objects.filter(major_incident__isnull=False).exists()
+
+
+def test_a_report_into_an_open_major_incident_is_written_into_it_at_once(nghean, internet):
+    """Its row is inserted with the major incident: no lock for update on the major
+    incident (every report of the province would wait on it), no second write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for center, person in nghean[:3]:
+        report(center, person, internet)
+    major = MajorIncident.objects.get()
+    center, person = nghean[3]
+    with CaptureQueriesContext(connection) as captured:
+        fourth = report(center, person, internet)
+    assert Incident.objects.get(pk=fourth.pk).major_incident_id == major.pk
+    sqls = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in sqls if "FOR UPDATE" in sql]
+    assert not [sql for sql in sqls if sql.startswith('UPDATE "incidents_incident"')]
+
+
+def test_a_report_whose_major_incident_was_resolved_meanwhile_does_not_join_it(
+    nghean, internet, monkeypatch
+):
+    """It saw the major incident open just before its transaction; the province resolved
+    it in between: the report is not written into a resolved one."""
+    from ungcuu.incidents.services import major as major_services
+    from ungcuu.incidents.services import report as report_services
+
+    for center, person in nghean[:3]:
+        report(center, person, internet)
+    major = MajorIncident.objects.get()
+    province = make_user("na.tinh", Role.PROVINCE, province=nghean[0][0].province)
+    major_services.major_resolve(actor=province, major=major, note="Đã nối lại")
+    monkeypatch.setattr(
+        report_services, "first_look", lambda incident, now: major_services.Look(major.pk, True)
+    )
+    center, person = nghean[3]
+    late = report(center, person, internet)
+    assert Incident.objects.get(pk=late.pk).major_incident_id != major.pk
+    assert late.is_open
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resolving_waits_for_a_report_joining_at_that_moment(nghean, internet, monkeypatch):
+    """A report holds its major incident open until it commits, so the province's
+    "resolved" marks it restored with the others; it is never left open under a closed
+    major incident."""
+    import threading
+
+    from django.db import connection, connections
+
+    from ungcuu.incidents.services import major as major_services
+    from ungcuu.incidents.services import report as report_services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    for center, person in nghean[:3]:
+        report(center, person, internet)
+    major = MajorIncident.objects.get()
+    province = make_user("na.tinh", Role.PROVINCE, province=nghean[0][0].province)
+    inside, go, found = threading.Event(), threading.Event(), {}
+    noted = report_services.joined_at_report
+
+    def paused(incident, now):
+        noted(incident, now)
+        inside.set()
+        go.wait(10)
+
+    monkeypatch.setattr(report_services, "joined_at_report", paused)
+
+    def reporting():
+        try:
+            center, person = nghean[3]
+            found["incident"] = report(center, person, internet)
+        finally:
+            connections.close_all()
+
+    def resolving():
+        try:
+            found["marked"] = major_services.major_resolve(actor=province, major=major)
+        finally:
+            connections.close_all()
+
+    reporter = threading.Thread(target=reporting)
+    reporter.start()
+    assert inside.wait(10)
+    resolver = threading.Thread(target=resolving)
+    resolver.start()
+    resolver.join(1.0)
+    waited = resolver.is_alive()
+    go.set()
+    reporter.join(10)
+    resolver.join(10)
+
+    assert waited  # the resolve waited for the report's commit
+    assert found["marked"] == 4
+    joined = Incident.objects.get(pk=found["incident"].pk)
+    assert joined.major_incident_id == major.pk and joined.status == Status.RESOLVED
