@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import functools
+import http.cookiejar
 import logging
+import os
 import threading
+import urllib.request
 from urllib.parse import quote
 
 import apprise
+import requests
+import requests.api
+from requests.adapters import HTTPAdapter
 
 from ungcuu.core.errors import ServiceError
 
@@ -33,6 +39,58 @@ class _ThreadLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread == self.thread:
             self.lines.append(record.getMessage())
+
+
+# Apprise's plugins post through the module functions of ``requests``, and each call makes
+# a new Session: a new TCP (and TLS) connection for every message, the environment read
+# again for proxies. In this module's sending threads those calls go through one Session
+# kept for the process instead: a chat service's connection is reused while it stays
+# open. It keeps no cookie (every message stands alone, as with a new Session), and it
+# reads the environment once: unless a proxy or a netrc file is set there, it stops
+# looking, and gives the CA bundle named there (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) as
+# requests would.
+_sending = threading.local()
+_kept: requests.Session | None = None
+_kept_lock = threading.Lock()
+_plain_request = requests.api.request
+_ca_bundle: str | None = None
+KEPT_CONNECTIONS = 16  # per host: more than the worker's sending threads
+
+
+def _environment_needed() -> bool:
+    netrc = os.environ.get("NETRC") or os.path.expanduser("~/.netrc")
+    return bool(
+        urllib.request.getproxies_environment()
+        or os.path.exists(netrc)
+        or os.path.exists(os.path.expanduser("~/_netrc"))
+    )
+
+
+def _kept_session() -> requests.Session:
+    global _kept, _ca_bundle
+    with _kept_lock:
+        if _kept is None:
+            session = requests.Session()
+            session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+            for prefix in ("http://", "https://"):
+                session.mount(prefix, HTTPAdapter(pool_maxsize=KEPT_CONNECTIONS))
+            session.trust_env = _environment_needed()
+            _ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            _kept = session
+        return _kept
+
+
+def _request(method, url, **kwargs):
+    if not getattr(_sending, "kept", False):
+        return _plain_request(method, url, **kwargs)
+    session = _kept_session()
+    if not session.trust_env and _ca_bundle and kwargs.get("verify", True) is True:
+        kwargs["verify"] = _ca_bundle
+    return session.request(method=method, url=url, **kwargs)
+
+
+requests.api.request = _request  # requests.post() and the others call it
+requests.request = _request
 
 
 def _plugin(url: str):
@@ -104,6 +162,7 @@ def send(
     outcome: dict[str, object] = {}
 
     def attempt() -> None:
+        _sending.kept = True
         capture = _ThreadLog(threading.get_ident())
         logger = logging.getLogger("apprise")
         logger.addHandler(capture)
