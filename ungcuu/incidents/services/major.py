@@ -132,14 +132,17 @@ def _first_look_sql() -> str:
         connection.ops.quote_name(m._meta.db_table) for m in (MajorIncident, Incident, Center)
     )
     statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    # The count is needed only while no major incident is open: CASE leaves it unread
+    # otherwise (every report of a province after the K-th would pay for it).
     return (
-        f"SELECT (SELECT m.id FROM {major} m WHERE m.scope = %s AND m.province_id = %s"
-        f" AND m.incident_type_id = %s AND m.status = %s LIMIT 1),"
+        f"SELECT seen.id, CASE WHEN seen.id IS NULL THEN"
         f" (SELECT COUNT(*) FROM (SELECT c.id FROM {center} c"
         f" WHERE c.province_id = %s AND c.id <> %s AND EXISTS (SELECT 1 FROM {incident} i"
         f" WHERE i.center_id = c.id AND i.incident_type_id = %s AND i.status IN ({statuses})"
         f" AND i.is_drill = %s AND i.reported_at >= %s AND i.major_incident_id IS NULL)"
-        f" LIMIT %s) others)"
+        f" LIMIT %s) others) ELSE 0 END"
+        f" FROM (SELECT (SELECT m.id FROM {major} m WHERE m.scope = %s AND m.province_id = %s"
+        f" AND m.incident_type_id = %s AND m.status = %s LIMIT 1) AS id) seen"
     )
 
 
@@ -154,9 +157,9 @@ def _first_look(incident: Incident, rule: Rule, now: datetime) -> tuple[int | No
     )
     province_id, type_id = incident.center.province_id, incident.incident_type_id
     since = connection.ops.adapt_datetimefield_value(now - timedelta(minutes=rule.minutes))
-    params = [MajorScope.PROVINCE.value, province_id, type_id, MajorStatus.OPEN.value]
-    params += [province_id, incident.center_id, type_id, *(s.value for s in OPEN_STATUSES)]
+    params = [province_id, incident.center_id, type_id, *(s.value for s in OPEN_STATUSES)]
     params += [False, since, rule.centers - 1]
+    params += [MajorScope.PROVINCE.value, province_id, type_id, MajorStatus.OPEN.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         major_id, others = cursor.fetchone()
