@@ -79,12 +79,12 @@ def record_events(events) -> None:
     from ungcuu.sync.models import Change
 
     events = [e for e in events if e.synced_from == ""]
-    if not events:
-        return
+    if not events or not (is_node() or noded_center_ids()):
+        return  # a hub none of whose centers has a node sends nothing
     centers = dict(
-        Incident.objects.filter(pk__in={e.incident_id for e in events}).values_list(
-            "pk", "center_id"
-        )
+        Incident.objects.filter(pk__in={e.incident_id for e in events})
+        .order_by()
+        .values_list("pk", "center_id")
     )
     rows = [
         Change(center_id=centers[e.incident_id], kind="event", key=e.uuid)
