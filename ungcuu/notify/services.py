@@ -77,6 +77,9 @@ INLINE_SECONDS = 2  # first messages sent by the report's own task for this long
 BATCH_SIZE = 50  # new incidents worked out in one batch
 MAX_BATCHES = 20  # batches in one pass; a longer backlog is left to the next pass
 SENDING_THREADS = 8  # messages of one pass on the wire at once
+# The results of a pass's messages are written together, at most this often (seconds):
+# one write for many rather than one each time a message comes back.
+RECORD_EVERY = 0.05
 RECOVER_MAX = 1000  # rows taken up by a starting worker; the sweep does the rest
 CHAT_LIMIT = 2000  # Zalo's limit, the smallest of the chat channels
 ACK_SALT = "ungcuu.notify.ack"
@@ -688,9 +691,10 @@ def _send_now(deliveries: list[Delivery], channels: dict[tuple[str, int], list[C
 
     Up to SENDING_THREADS messages are on the wire at once (a chat service answers in
     tenths of a second; one after another, a burst would wait on each). Every
-    incident's first message goes before anyone's second. Each result is written as
-    soon as it comes, by this thread. A slow channel must not hold up the others:
-    what has not started after INLINE_SECONDS goes back to the queue. Should the
+    incident's first message goes before anyone's second. The results are written by
+    this thread, those that came back within RECORD_EVERY together. A slow channel
+    must not hold up the others: what has not started after INLINE_SECONDS goes back
+    to the queue. Should the
     worker die half-way, the sweep resends what is left, and a sent delivery is
     never sent again."""
     if not deliveries:
@@ -719,9 +723,10 @@ def _send_now(deliveries: list[Delivery], channels: dict[tuple[str, int], list[C
 
     futures = {_sending_pool().submit(send, delivery): delivery for delivery in deliveries}
     waiting = set(futures)
+    outcomes: list[tuple[Delivery, Channel | None, list]] = []
+    written_at = time.monotonic()
     while waiting:
-        done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-        outcomes = []
+        done, waiting = wait(waiting, timeout=RECORD_EVERY, return_when=FIRST_COMPLETED)
         for future in done:
             try:
                 outcome = future.result()
@@ -729,7 +734,9 @@ def _send_now(deliveries: list[Delivery], channels: dict[tuple[str, int], list[C
                 outcome = (None, [(None, f"Lỗi khi gửi: {exc!r}"[:300], timezone.now())])
             if outcome is not None:
                 outcomes.append((futures[future], *outcome))
-        _record_many(outcomes)
+        if outcomes and (not waiting or time.monotonic() - written_at >= RECORD_EVERY):
+            _record_many(outcomes)
+            outcomes, written_at = [], time.monotonic()
     if late:
         Delivery.objects.filter(pk__in=late, state=DeliveryState.SENDING).update(
             state=DeliveryState.PENDING,
