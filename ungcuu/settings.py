@@ -308,7 +308,7 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ungcuu.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ungcuu",
         }

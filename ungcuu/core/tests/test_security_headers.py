@@ -434,7 +434,7 @@ def test_the_counters_live_where_every_web_worker_process_sees_them():
 
     cache = configured.CACHES["default"]
     if configured.REDIS_URL:
-        assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert cache["BACKEND"] == "ungcuu.core.cache.RedisCache"
         assert cache["LOCATION"] == configured.REDIS_URL
     else:
         # Not the per-process memory cache: a count in one worker would be unseen in the next.
