@@ -694,9 +694,8 @@ def _send_now(deliveries: list[Delivery], channels: dict[tuple[str, int], list[C
     incident's first message goes before anyone's second. The results are written by
     this thread, those that came back within RECORD_EVERY together. A slow channel
     must not hold up the others: what has not started after INLINE_SECONDS goes back
-    to the queue. Should the
-    worker die half-way, the sweep resends what is left, and a sent delivery is
-    never sent again."""
+    to the queue. Should the worker die half-way, the sweep resends what is left, and
+    a sent delivery is never sent again."""
     if not deliveries:
         return
     rank: dict[int | None, int] = {}
