@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import http.cookiejar
 import logging
 import os
@@ -112,10 +111,21 @@ def check_url(url: str) -> str:
     return url
 
 
-@functools.lru_cache(maxsize=512)
+# A plugin's longest body is its class's (no Apprise plugin sets its own): one look per
+# scheme. Kept per URL, a hub's thousands of channels kept pushing each other out, and
+# every message paid for reading its URL once more.
+_body_limits: dict[str, int] = {}
+
+
 def body_limit(url: str) -> int:
-    plugin = _plugin(url)
-    return int(getattr(plugin, "body_maxlen", 0) or 32768) if plugin else 32768
+    scheme = url.split("://", 1)[0].lower()
+    limit = _body_limits.get(scheme)
+    if limit is None:
+        plugin = _plugin(url)
+        if plugin is None:
+            return 32768
+        limit = _body_limits.setdefault(scheme, int(getattr(plugin, "body_maxlen", 0) or 32768))
+    return limit
 
 
 def is_sms(url: str) -> bool:

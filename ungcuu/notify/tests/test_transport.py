@@ -64,3 +64,16 @@ def test_other_code_still_gets_a_new_session_per_call():
     finally:
         service.stop()
     assert len({port for port, _cookie in service.seen}) == 2
+
+
+def test_a_channels_longest_body_is_read_once_per_kind_of_channel(monkeypatch):
+    """A hub has thousands of channels: their limits cost one look per scheme."""
+    looked = []
+    plain = transport._plugin
+    monkeypatch.setattr(transport, "_body_limits", {})
+    monkeypatch.setattr(transport, "_plugin", lambda url: looked.append(url) or plain(url))
+    limits = {transport.body_limit(f"zalo://123456:ABCdef/chat{n}") for n in range(50)}
+    assert limits == {2000} and len(looked) == 1
+    assert transport.body_limit("httpsms://KHOA@0912345678/0987654321") == 160
+    assert transport.body_limit("not a url") == 32768  # refused: nothing kept
+    assert len(looked) == 3
