@@ -525,7 +525,7 @@ def _pass_starts() -> None:
 # covers a few thousand rows however many incidents are open (a nationwide outage
 # leaves thousands open all day). Older ones left out, which only a lost task or a
 # worker that far behind leaves, are the minute sweep's.
-NEW_WINDOW = 2000
+NEW_WINDOW = 500
 
 
 def _new_incident_ids(incident_id: int, now: datetime) -> list[int]:
