@@ -522,7 +522,7 @@ def _pass_starts() -> None:
 
 # The others a pass looks for lie above the latest incident worked out, less this many
 # numbers (reports still committing, a backlog the worker has not reached): the read
-# covers a few thousand rows however many incidents are open (a nationwide outage
+# covers a few hundred rows however many incidents are open (a nationwide outage
 # leaves thousands open all day). Older ones left out, which only a lost task or a
 # worker that far behind leaves, are the minute sweep's.
 NEW_WINDOW = 500
