@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from ungcuu.catalog.models import IncidentType
@@ -273,7 +274,6 @@ def test_a_report_standing_alone_stays_alone_after_commit(nghean, internet):
 def test_a_report_into_an_open_major_incident_is_written_into_it_at_once(nghean, internet):
     """Its row is inserted with the major incident: no lock for update on the major
     incident (every report of the province would wait on it), no second write."""
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for center, person in nghean[:3]:
@@ -310,6 +310,7 @@ def test_a_report_whose_major_incident_was_resolved_meanwhile_does_not_join_it(
     assert late.is_open
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one at a time")
 @pytest.mark.django_db(transaction=True)
 def test_resolving_waits_for_a_report_joining_at_that_moment(nghean, internet, monkeypatch):
     """A report holds its major incident open until it commits, so the province's
@@ -317,13 +318,11 @@ def test_resolving_waits_for_a_report_joining_at_that_moment(nghean, internet, m
     major incident."""
     import threading
 
-    from django.db import connection, connections
+    from django.db import connections
 
     from ungcuu.incidents.services import major as major_services
     from ungcuu.incidents.services import report as report_services
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite writes one transaction at a time")
     for center, person in nghean[:3]:
         report(center, person, internet)
     major = MajorIncident.objects.get()
