@@ -311,7 +311,7 @@ def test_a_report_whose_major_incident_was_resolved_meanwhile_does_not_join_it(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one at a time")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_resolving_waits_for_a_report_joining_at_that_moment(nghean, internet, monkeypatch):
     """A report holds its major incident open until it commits, so the province's
     "resolved" marks it restored with the others; it is never left open under a closed
