@@ -313,6 +313,12 @@ def test_two_tabs_of_the_same_cached_form_keep_two_dossiers(page, login, js_erro
     _go_online(page)
     page.reload()
 
+    # The queue's banner is hidden until the page has counted what waits: wait for the
+    # tabs to send both, one after the other, rather than for the banner.
+    for _ in range(100):
+        if PaperIntake.objects.count() >= 2:
+            break
+        page.wait_for_timeout(100)
     expect(page.locator("#offline-queue")).to_be_hidden()
     assert sorted(PaperIntake.objects.values_list("citizen_name", flat=True)) == [
         "Lò Văn Páo",
