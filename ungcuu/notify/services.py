@@ -292,10 +292,6 @@ def at_once_recipients(
     center chose to wait, the province working group and the type's counterpart teams
     (004 B1) — unless the report is part of a major incident, which they hear of once
     (``folded_ids``, notify/major.py)."""
-    roles_of = {i.pk: at_once_roles(i, policies[i.center_id]) for i in incidents}
-    by_role = people_by_role(
-        {i.center_id for i in incidents}, {r for roles in roles_of.values() for r in roles}
-    )
     keepers = supply_keepers(incidents)
     outside = outside_recipients(
         [
@@ -304,13 +300,31 @@ def at_once_recipients(
             if outside_at_once(i, policies[i.center_id]) and i.pk not in folded_ids
         ]
     )
+    extra = {}
+    for incident in incidents:
+        more_people, contacts = outside.get(incident.pk, ([], []))
+        extra[incident.pk] = (keepers.get(incident.pk, []) + more_people, contacts)
+    roles_of = {i.pk: at_once_roles(i, policies[i.center_id]) for i in incidents}
+    return _people_in_roles(incidents, roles_of, extra)
+
+
+def _people_in_roles(
+    incidents: list[Incident],
+    roles_of: dict[int, list[str]],
+    extra: dict[int, tuple[list[User], list[Contact]]],
+) -> dict[int, tuple[list[User], list[Contact]]]:
+    """For each incident, its center's people in the roles ``roles_of`` names (in that
+    order), then the people and contacts ``extra`` adds, each once and never the
+    reporter: one query for the people of the whole batch."""
+    by_role = people_by_role(
+        {i.center_id for i in incidents}, {r for roles in roles_of.values() for r in roles}
+    )
     found = {}
     for incident in incidents:
         people = [
             p for r in roles_of[incident.pk] for p in by_role.get((incident.center_id, r), [])
         ]
-        people += keepers.get(incident.pk, [])
-        more_people, contacts = outside.get(incident.pk, ([], []))
+        more_people, contacts = extra.get(incident.pk, ([], []))
         unique = {p.pk: p for p in people + more_people if p.pk != incident.reporter_id}
         found[incident.pk] = (list(unique.values()), contacts)
     return found
@@ -454,6 +468,25 @@ def _queue(
     if due and enqueue:
         transaction.on_commit(lambda: _enqueue(due))
     return created
+
+
+def _batch_rows(
+    level: str, told: dict[int, tuple[list[User], list[Contact]]], runs: list[EscalationRun]
+) -> tuple[list[Delivery], dict[tuple[str, int], list[Channel]]]:
+    """The unsaved rows of a batch's messages at ``level`` (each run's incident to the
+    people and contacts ``told`` names, by SMS too where its run says), and their
+    channels, read in one query."""
+    channels = _channels_of(
+        [p for people, _c in told.values() for p in people],
+        [c for _p, contacts in told.values() for c in contacts],
+    )
+    rows: list[Delivery] = []
+    for run in runs:
+        people, contacts = told[run.incident.pk]
+        rows += _queue(
+            run.incident, level, people, contacts, sms=run.sms, channels=channels, save=False
+        )
+    return rows, channels
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
@@ -661,22 +694,7 @@ def _work_out(ids: list[int]) -> tuple[int, list[Incident]]:
             )
         EscalationRun.objects.bulk_create(runs)
         told = at_once_recipients(incidents, policies, folded_ids)
-        channels = _channels_of(
-            [p for people, _c in told.values() for p in people],
-            [c for _p, contacts in told.values() for c in contacts],
-        )
-        rows: list[Delivery] = []
-        for incident, run in zip(incidents, runs, strict=True):
-            people, contacts = told[incident.pk]
-            rows += _queue(
-                incident,
-                Level.AT_ONCE,
-                people,
-                contacts,
-                sms=run.sms,
-                channels=channels,
-                save=False,
-            )
+        rows, channels = _batch_rows(Level.AT_ONCE, told, runs)
         announced, more_channels = major.announce(incidents, outside_recipients, _channels_of)
         rows += announced
         channels.update(more_channels)
@@ -1007,49 +1025,16 @@ def _no_ack_due(now: datetime) -> int:
             EscalationRun.objects.filter(pk__in=[r.pk for r in outside_runs]).update(
                 outside_sent_at=now
             )
+            incidents = _count_photos([r.incident for r in runs])
+            roles_of = {i.pk: policy_for(i.center).roles("no_ack_roles") for i in incidents}
             outside = outside_recipients([r.incident for r in outside_runs])
-            told = _no_ack_recipients(_count_photos([r.incident for r in runs]), outside)
-            channels = _channels_of(
-                [p for people, _c in told.values() for p in people],
-                [c for _p, contacts in told.values() for c in contacts],
-            )
-            rows: list[Delivery] = []
-            for run in runs:
-                people, contacts = told[run.incident_id]
-                rows += _queue(
-                    run.incident,
-                    Level.NO_ACK,
-                    people,
-                    contacts,
-                    sms=run.sms,
-                    channels=channels,
-                    save=False,
-                )
+            told = _people_in_roles(incidents, roles_of, outside)
+            rows, channels = _batch_rows(Level.NO_ACK, told, runs)
             queued = Delivery.objects.bulk_create(rows)
         _send_now([d for d in queued if d.state == DeliveryState.PENDING], channels)
         written += len(queued)
         if len(runs) < NO_ACK_BATCH:
             return written
-
-
-def _no_ack_recipients(
-    incidents: list[Incident], outside: dict[int, tuple[list[User], list[Contact]]]
-) -> dict[int, tuple[list[User], list[Contact]]]:
-    """``recipients(incident, Level.NO_ACK)`` for a batch, in one query for the centers'
-    people, with ``outside`` (the province and the counterpart teams) added where given."""
-    roles_of = {i.pk: policy_for(i.center).roles("no_ack_roles") for i in incidents}
-    by_role = people_by_role(
-        {i.center_id for i in incidents}, {r for roles in roles_of.values() for r in roles}
-    )
-    found = {}
-    for incident in incidents:
-        people = [
-            p for r in roles_of[incident.pk] for p in by_role.get((incident.center_id, r), [])
-        ]
-        more, contacts = outside.get(incident.pk, ([], []))
-        unique = {p.pk: p for p in people + more if p.pk != incident.reporter_id}
-        found[incident.pk] = (list(unique.values()), contacts)
-    return found
 
 
 def _outside_after_delay(runs, now: datetime) -> int:
