@@ -188,10 +188,13 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
-    # A "SELECT 1" before reusing a connection survives a database restart; it costs
-    # one round trip per request.
+    # A kept connection is checked before a request reuses it, so a database restart
+    # costs no request an error.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("UNGCUU_DB_HEALTH_CHECKS", True)
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, checking an idle connection without a round trip (core/db).
+        DATABASES["default"]["ENGINE"] = "ungcuu.core.db.postgresql"
+    if DATABASES["default"]["ENGINE"] == "ungcuu.core.db.postgresql" and envbool(
         "UNGCUU_PG_PREPARED", True
     ):
         # Server-side binding lets PostgreSQL keep the plans of the hot statements:
