@@ -11,7 +11,8 @@ def next_in_year(counter_model, center, year: int) -> int:
 
     One statement makes the row (the center's first number of the year) or adds one to
     it, and reads it: it takes the counter row's lock, so every writer of a center
-    queues on this row until COMMIT, and it is the last thing before the inserts."""
+    queues on this row until COMMIT: call it as late in the transaction as the number
+    allows (an incident's report writes its rows first and takes its number last)."""
     table = connection.ops.quote_name(counter_model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ungcuu.catalog.models import IncidentType, Tier
@@ -62,6 +62,21 @@ def _next_number(center: Center, year: int) -> str:
 
     mark = "H" if node_owns(center) else ""
     return f"{center.prefix}-{year}-{mark}{next_in_year(IncidentSequence, center, year):04d}"
+
+
+def _give_number(incident: Incident, center: Center, now: datetime) -> None:
+    """The last statements of a report's transaction: its number, and the number in its
+    search text. They lock the center's counter row until COMMIT, so the center's other
+    reports wait for two statements, not for the whole report. Until then the row holds
+    a placeholder that no other transaction sees."""
+    incident.number = _next_number(center, timezone.localtime(now).year)
+    incident.search_text = f"{fold(incident.number)} {incident.search_text}"
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET number = %s, search_text = %s WHERE id = %s",
+            [incident.number, incident.search_text, incident.pk],
+        )
 
 
 @dataclass
@@ -123,13 +138,12 @@ def incident_report(
         return ReportResult(_replayed(existing, actor, center, digest), created=False)
 
     incident.client_digest = digest
-    # Everything is prepared before the transaction: the counter row is locked
-    # only for the statements that need it.
+    # Everything is prepared before the transaction, and the number is given last in
+    # it: the center's counter row is locked only from there to COMMIT.
     look = first_look(incident, now=now)  # a shared outage? (issue 12)
     try:
         with transaction.atomic():
-            incident.number = _next_number(center, timezone.localtime(now).year)
-            incident.search_text = f"{fold(incident.number)} {incident.search_text}"
+            incident.number = f"~{uuid_lib.uuid4().hex[:29]}"  # until _give_number
             # Its province's major incident is open: the row is written into it.
             joined = look.major_id is not None and hold_open(look.major_id)
             if joined:
@@ -145,6 +159,7 @@ def incident_report(
             upward.upward_on_report(incident)  # a repeated fault goes upward (R23)
             for upload, content_type, ext in checked_files:
                 _store_attachment(actor, incident, upload, content_type, ext, now)
+            _give_number(incident, center, now)
     except IntegrityError:
         existing = Incident.objects.filter(client_uuid=client_uuid).first()
         if existing is None:

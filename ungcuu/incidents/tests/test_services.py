@@ -366,6 +366,27 @@ def test_numbers_count_up_per_center_and_year(staff_a, staff_b, printer_paper):
     assert elsewhere.number == "TK-2026-0001"
 
 
+def test_the_number_is_given_last_so_the_centers_other_reports_wait_the_least(
+    staff_a, printer_paper
+):
+    """The counter row is locked from the statement that takes the number to COMMIT:
+    after it comes only the statement that writes the number into the stored row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report(staff_a, printer_paper)
+    with CaptureQueriesContext(connection) as captured:
+        incident = report(staff_a, printer_paper, description="Máy in quầy 3")
+    sqls = [q["sql"] for q in captured.captured_queries]
+    taken = next(i for i, sql in enumerate(sqls) if "incidents_incidentsequence" in sql)
+    after = [sql for sql in sqls[taken + 1 :] if "SAVEPOINT" not in sql]
+    assert len(after) == 1 and after[0].startswith('UPDATE "incidents_incident"')
+    stored = Incident.objects.get(pk=incident.pk)
+    assert stored.number == incident.number == f"BN-{timezone.localtime().year}-0002"
+    assert stored.search_text.startswith(f"bn-{timezone.localtime().year}-0002 ")
+    assert incidents_for(staff_a).filter(search_text__contains="-0002").get() == stored
+
+
 def test_numbering_starts_again_each_local_year(staff_a, printer_paper):
     report(staff_a, printer_paper, now=local(2026, 12, 31, 23, 50), started_at=None)
     # 00:10 on 1 January in Vietnam is still 31 December in UTC.
