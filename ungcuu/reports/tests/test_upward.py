@@ -302,6 +302,40 @@ def test_a_batch_from_many_centers_follows_each_centers_own_rule(
         assert upward.upward_repeat_many(loaded) == 0
 
 
+def test_a_batch_whose_onsets_other_reports_fall_between_names_each_ones_own_numbers(
+    bodies, staff_a, center_a, django_capture_on_commit_callbacks
+):
+    """A pass takes the reports that reached it; reports of other passes can start between
+    their onsets. Each note still names the 20 latest numbers up to its own incident,
+    read in one statement for the batch."""
+    from django.test.utils import CaptureQueriesContext
+
+    PlanSetting.objects.create(center=center_a, repeat_count=2, repeat_days=30)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker is not running
+        earlier = [_report(staff_a, "printer-ink", minutes_ago=600 - m) for m in range(25)]
+        batch, others = [], []
+        for minutes_ago in (60, 50, 40, 30, 20):
+            (batch if minutes_ago % 20 == 0 else others).append(
+                _report(staff_a, "printer-ink", minutes_ago=minutes_ago)
+            )
+    loaded = list(
+        Incident.objects.select_related("center__province", "incident_type").filter(
+            pk__in=[i.pk for i in batch]
+        )
+    )
+    with CaptureQueriesContext(connection) as captured:
+        upward.upward_repeat_many(loaded)
+    reads = [q for q in captured.captured_queries if '"incidents_incident"."number"' in q["sql"]]
+    assert len(reads) == 1
+
+    in_order = sorted([*earlier, *batch, *others], key=lambda i: i.started_at)
+    for incident in batch:
+        upto = in_order[: in_order.index(incident) + 1]
+        note = UpwardReport.objects.get(incident=incident, body_name=UBND).note
+        assert note.startswith(f"{len(upto)} lần trong 30 ngày")
+        assert note.endswith(", ".join(i.number for i in upto[-20:]))
+
+
 def test_a_repeat_whose_check_was_lost_is_reported_once_by_the_sweep(
     send, smtp, bodies, staff_a, center_a, django_capture_on_commit_callbacks
 ):

@@ -243,6 +243,9 @@ def _repeat_notes(group: list[Incident], rules: UpwardRules) -> dict[int, str]:
     rows = Incident.objects.filter(
         center_id=group[0].center_id, incident_type_id=group[0].incident_type_id, is_drill=False
     )
+    # The latest rows up to the last onset hold each onset's own latest numbers when they
+    # reach past every row that started after the first onset.
+    reach = NOTE_NUMBERS + len(group)
     if last - first >= days:  # onsets far apart: each counted on its own
         count_at = {
             s: rows.filter(started_at__gt=s - days, started_at__lte=s).count() for s in starts
@@ -267,13 +270,15 @@ def _repeat_notes(group: list[Incident], rules: UpwardRules) -> dict[int, str]:
             + (len(left) - bisect_right(left, s - days))
             for s in starts
         }
+        # Reports of other passes can start between this group's onsets.
+        reach = NOTE_NUMBERS + len(after)
     over = [i for i in group if count_at[i.started_at] >= rules.repeat_count]
     if not over:
         return {}
     latest = list(
         rows.filter(started_at__lte=last)
         .order_by("-started_at", "-pk")
-        .values_list("number", "started_at")[: NOTE_NUMBERS + len(group)]
+        .values_list("number", "started_at")[:reach]
     )
     notes = {}
     for incident in over:
