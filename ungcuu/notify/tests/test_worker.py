@@ -241,6 +241,13 @@ def site(migrated, tmp_path):
     place.stop()
 
 
+def _about_the_report(receiver) -> list:
+    """The messages to the team leader about the reported incident. The worker's hourly
+    reminders (a center without a spare printer is told at minute 10 of every hour) can
+    reach the same address while a test runs: other messages, not copies of this one."""
+    return [r for r in receiver.at("/leader") if "Máy in hết giấy" in r.text]
+
+
 def _kill(worker: subprocess.Popen) -> None:
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
@@ -259,7 +266,7 @@ def test_a_worker_killed_after_sending_and_restarted_does_not_send_again(site, r
     assert site.manage(SWEEP) == "0"
     time.sleep(1)  # room for the restarted worker to (wrongly) send again
 
-    assert [r.key for r in receiver.at("/leader")] == [made["key"]]
+    assert [r.key for r in _about_the_report(receiver)] == [made["key"]]
     assert site.delivery(made["id"]) == ("sent", 1)
 
 
@@ -277,12 +284,13 @@ def test_a_worker_killed_mid_delivery_is_resent_once_under_the_same_idempotency_
     site.start_worker()
 
     # Its own start (Django, the task modules) counts in the wait: slow on a busy machine.
-    assert receiver.wait_for(2, path="/leader", timeout=60), "never handed back"
+    handed_back = wait_until(lambda: len(_about_the_report(receiver)) >= 2, timeout=60)
+    assert handed_back, "never handed back"
     assert wait_until(lambda: site.delivery(made["id"]) == ("sent", 2), timeout=5)
     assert site.manage(SWEEP) == "0"
     time.sleep(0.5)
 
     # Two requests, one message: the receiver drops the repeat by its key.
-    keys = [r.key for r in receiver.at("/leader")]
+    keys = [r.key for r in _about_the_report(receiver)]
     assert keys == [made["key"], made["key"]]
-    assert len({(r.key, r.text) for r in receiver.at("/leader")}) == 1
+    assert len({(r.key, r.text) for r in _about_the_report(receiver)}) == 1
