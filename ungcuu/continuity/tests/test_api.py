@@ -192,3 +192,60 @@ def test_an_incident_id_that_is_not_a_plain_number_is_refused(staff_a):
     response = post(api_client(staff_a), intake_body(staff_a.center, incident="²"))
 
     assert response.status_code == 400 and "incident" in response.json()["errors"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_record_posted_twice_at_once_is_stored_once_and_both_are_answered_with_it(
+    staff_a, monkeypatch
+):
+    """A tab reloaded while sending a record: the server still takes that request, and
+    another tab sends the same record at the same moment. Both must be told it is stored
+    (the offline queue then deletes it), with one row and no receipt number used up."""
+    import threading
+
+    from django.db import connection, connections
+
+    from ungcuu.continuity import services
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("each request needs its own connection: PostgreSQL, or SQLite in a file")
+    body = intake_body(staff_a.center)
+    clients = [api_client(staff_a), api_client(staff_a)]
+    # Both requests look for the record before either writes it: the second one learns of
+    # the first from the unique client_uuid.
+    meet = threading.Barrier(2)
+    real_require_writer = services.require_writer
+
+    def together(*args, **kwargs):
+        try:
+            meet.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+        return real_require_writer(*args, **kwargs)
+
+    monkeypatch.setattr(services, "require_writer", together)
+    answers, errors = [], []
+
+    def send(client):
+        try:
+            response = post(client, body)
+            answers.append((response.status_code, response.json()))
+        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(code for code, _ in answers) == [200, 201], answers
+    assert answers[0][1]["id"] == answers[1][1]["id"]
+    assert PaperIntake.objects.count() == 1
+    monkeypatch.undo()
+    following = post(clients[0], intake_body(staff_a.center, citizen_name="Trần Thị Bình"))
+    assert following.status_code == 201, following.content
+    assert following.json()["line"] == 2
