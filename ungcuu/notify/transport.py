@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import http.cookiejar
 import logging
 import os
+import queue
 import threading
 import urllib.request
-from urllib.parse import quote
 
 import apprise
 import requests
 import requests.api
+from apprise.manager_plugins import NotificationManager
+from apprise.plugins import url_to_dict
 from requests.adapters import HTTPAdapter
 
 from ungcuu.core.errors import ServiceError
@@ -132,12 +135,54 @@ def is_sms(url: str) -> bool:
     return url.split("://", 1)[0].lower() in SMS_SCHEMES
 
 
-def _with_key(url: str, key: str) -> str:
-    scheme = url.split("://", 1)[0].lower()
-    if scheme not in _HEADER_SCHEMES:
-        return url
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}+Idempotency-Key={quote(key)}"
+# Reading an Apprise URL costs about a quarter of a millisecond (the parse, and Apprise
+# logging the URL with its secrets masked), as much as the rest of a message's sending:
+# each channel's URL is read once per process and every message builds its plugin from
+# a copy of what was read (some hundredths of a millisecond). A hub's channels are
+# thousands, so the oldest half is let go when the store is full.
+_parsed: dict[str, dict | None] = {}
+_parsed_lock = threading.Lock()
+PARSED_MAX = 4096
+_plugins = NotificationManager()  # Apprise's registry of plugins (one per process)
+_asset = apprise.AppriseAsset()
+
+
+def _parsed_url(url: str) -> dict | None:
+    found = _parsed.get(url, False)
+    if found is False:
+        with apprise.LogCapture(level=apprise.logging.CRITICAL):
+            found = url_to_dict(url, secure_logging=_asset.secure_logging)
+        if found is not None and found.get("schema") not in _plugins:
+            found = None
+        with _parsed_lock:
+            if len(_parsed) >= PARSED_MAX:
+                for old in list(_parsed)[: PARSED_MAX // 2]:
+                    _parsed.pop(old, None)
+            _parsed[url] = found
+    return found
+
+
+def _message_plugin(url: str, key: str):
+    """The plugin that sends one message over ``url`` (None: Apprise cannot use it), as
+    Apprise would build it from the URL; where the scheme carries HTTP headers, the
+    message's key goes in an ``Idempotency-Key`` header so the receiver can drop a
+    repeat."""
+    parsed = _parsed_url(url)
+    if parsed is None:
+        return None
+    results = copy.deepcopy(parsed)
+    if parsed["schema"] in _HEADER_SCHEMES:
+        results["headers"] = {**(results.get("headers") or {}), "Idempotency-Key": key}
+    results["tag"], results["asset"] = set(), _asset
+    kind = _plugins[results["schema"]]
+    if not kind.enabled:
+        return None
+    with apprise.LogCapture(level=apprise.logging.CRITICAL):
+        try:
+            plugin = kind(**results)
+        except Exception:  # noqa: BLE001 - Apprise's own answer to a URL it cannot use
+            return None
+    return plugin if plugin.enabled else None
 
 
 def _attachments(files: list[tuple[str, bytes, str]]):
@@ -162,7 +207,7 @@ def send(
     """Send, or raise TransportError. A channel that hangs is given up after ``timeout``.
     ``attach``: files (name, content, MIME type) for the channels that carry them (e-mail)."""
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
-    plugin = _plugin(_with_key(url, key))
+    plugin = _message_plugin(url, key)
     if plugin is None:
         raise TransportError("Địa chỉ kênh không hợp lệ.")
     if not getattr(plugin, "title_maxlen", 0):
@@ -188,11 +233,63 @@ def send(
             logger.removeHandler(capture)
             outcome["log"] = "\n".join(capture.lines)
 
-    worker = threading.Thread(target=attempt, daemon=True, name="ungcuu-send")
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
+    if not _run_within(attempt, timeout):
         raise TransportError(f"Quá {timeout:g} giây không phản hồi.")
     if not outcome.get("ok"):
         detail = str(outcome.get("log") or "").strip().splitlines()
         raise TransportError(detail[-1][:300] if detail else "Kênh từ chối tin.")
+
+
+# Each attempt runs in a thread of its own so that a channel that hangs is given up on
+# time. Starting a thread per message cost as much CPU as the message's HTTP request,
+# so the threads are kept: one that finished in time waits for the next attempt; one
+# still running when its time is up is left to it, never given another, and ends when
+# the attempt does.
+IDLE_SENDERS = 16
+
+
+class _Sender(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True, name="ungcuu-send")
+        self.attempts: queue.SimpleQueue = queue.SimpleQueue()
+        self.given_up = False
+
+    def run(self) -> None:
+        while True:
+            attempt, done = self.attempts.get()
+            if attempt is None:
+                return
+            try:
+                attempt()
+            finally:
+                with _senders_lock:
+                    done.set()
+                    given_up = self.given_up
+            if given_up:
+                return
+
+
+_idle_senders: list[_Sender] = []
+_senders_lock = threading.Lock()
+
+
+def _run_within(attempt, timeout: float) -> bool:
+    """Run ``attempt`` in a sending thread; False if it has not finished after
+    ``timeout`` seconds (it goes on by itself)."""
+    with _senders_lock:
+        sender = _idle_senders.pop() if _idle_senders else None
+    if sender is None:
+        sender = _Sender()
+        sender.start()
+    done = threading.Event()
+    sender.attempts.put((attempt, done))
+    finished = done.wait(timeout)
+    with _senders_lock:
+        if not finished and not done.is_set():
+            sender.given_up = True
+            return False
+        if len(_idle_senders) < IDLE_SENDERS:
+            _idle_senders.append(sender)
+            return True
+    sender.attempts.put((None, None))
+    return True

@@ -4,6 +4,7 @@ nothing of one message (a cookie) reaches the next."""
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
@@ -77,3 +78,87 @@ def test_a_channels_longest_body_is_read_once_per_kind_of_channel(monkeypatch):
     assert transport.body_limit("httpsms://KHOA@0912345678/0987654321") == 160
     assert transport.body_limit("not a url") == 32768  # refused: nothing kept
     assert len(looked) == 3
+
+
+def _senders() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "ungcuu-send" and t.is_alive()]
+
+
+def test_a_channels_url_is_read_once_and_every_message_carries_its_own_key(monkeypatch):
+    """A channel's URL is parsed once per process; each message still goes with its own
+    Idempotency-Key, next to the headers the URL itself names."""
+    from ungcuu.notify.tests.receiver import Receiver
+
+    parsed = []
+    plain = transport.url_to_dict
+    monkeypatch.setattr(transport, "_parsed", {})
+    monkeypatch.setattr(
+        transport, "url_to_dict", lambda url, **kw: parsed.append(url) or plain(url, **kw)
+    )
+    receiver = Receiver().start()
+    try:
+        with_header = receiver.url("/hook") + "?+X-Center=BN"
+        for n in range(5):
+            transport.send(with_header, title="Sự cố", body=f"Tin {n}", key=f"key-{n}")
+        transport.send(receiver.url("/other"), title="Sự cố", body="Tin", key="key-x")
+        assert receiver.wait_for(6)
+    finally:
+        receiver.stop()
+    assert parsed == [with_header, receiver.url("/other")]
+    hook = receiver.at("/hook")
+    assert [r.key for r in hook] == [f"key-{n}" for n in range(5)]
+    assert {r.headers.get("x-center") for r in hook} == {"BN"}
+    assert [r.text for r in hook] == [f"Tin {n}" for n in range(5)]
+    other = receiver.at("/other")
+    assert [r.key for r in other] == ["key-x"] and "x-center" not in other[0].headers
+
+
+def test_a_url_apprise_cannot_use_is_refused_every_time():
+    for _ in range(2):
+        try:
+            transport.send("khong-co://abc", title="", body="Tin", key="k")
+        except transport.TransportError as exc:
+            assert "không hợp lệ" in str(exc)
+        else:
+            raise AssertionError("sent over a URL Apprise cannot use")
+
+
+def test_sending_threads_are_kept_and_one_that_hangs_is_never_given_another_message(
+    monkeypatch,
+):
+    from ungcuu.notify.tests.receiver import Receiver
+
+    ran_in = []  # the thread of each attempt
+    plain_log = transport._ThreadLog
+
+    def noting(thread):
+        ran_in.append(threading.current_thread())
+        return plain_log(thread)
+
+    monkeypatch.setattr(transport, "_ThreadLog", noting)
+    receiver = Receiver().start()
+    receiver.hang("/hangs")
+    try:
+        transport.send(receiver.url("/works"), title="", body="Tin 0", key="w0")
+        try:
+            transport.send(receiver.url("/hangs"), title="", body="Treo", key="h", timeout=0.3)
+        except transport.TransportError as exc:
+            assert "không phản hồi" in str(exc)
+        else:
+            raise AssertionError("a channel that never answers was not given up")
+        after_hang = set(_senders())
+        started = time.monotonic()
+        for n in range(1, 20):  # one after another: one kept thread does them all
+            transport.send(receiver.url("/works"), title="", body=f"Tin {n}", key=f"w{n}")
+        assert time.monotonic() - started < 5  # none waited on the stuck thread
+        assert [r.key for r in receiver.at("/works")] == [f"w{n}" for n in range(20)]
+        assert len(set(_senders()) - after_hang) <= 1
+        took_over = set(ran_in[2:])
+        assert len(took_over) == 1 and ran_in[1] not in took_over
+        receiver.release.set()  # the channel answers at last: the stuck thread ends
+        deadline = time.monotonic() + 10
+        while all(t.is_alive() for t in after_hang) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not all(t.is_alive() for t in after_hang)
+    finally:
+        receiver.stop()
