@@ -223,7 +223,8 @@ class PostgresDatabase(Database):
 
 class Receiver:
     """The team leader's channel: an HTTP server in this script that counts the
-    messages (one per report) and answers 200 at once."""
+    messages (one per report) and answers 200 at once, keeping the connection open
+    between messages as a chat service does (HTTP/1.1, as in the other benches)."""
 
     def __init__(self) -> None:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -233,6 +234,8 @@ class Receiver:
         self.lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with owner.lock:
