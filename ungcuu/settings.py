@@ -144,6 +144,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ungcuu.api.middleware.TokenCallMiddleware",  # a token call skips the browser's part
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed copies of its own
     "ungcuu.core.compression.TextGZipMiddleware",  # pages: gzip when the browser accepts it
