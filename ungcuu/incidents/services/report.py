@@ -54,24 +54,47 @@ from ungcuu.reports import upward
 AUTOMATIC_NAMESPACE = uuid_lib.UUID("5b0e7c1e-8f7c-4f0e-9a57-1c0d2a7e4b11")
 
 
-def _next_number(center: Center, year: int) -> str:
-    """The next number at a center in a year, e.g. BN-2026-0007 (inside a transaction).
-    A hub numbering for a center that has its own node writes BN-2026-H0012: the node
-    gives the center's plain numbers, so the two never meet (ungcuu/sync)."""
+def _number_prefix(center: Center, year: int) -> str:
+    """The number before its digits, e.g. BN-2026-. A hub numbering for a center that has
+    its own node writes BN-2026-H0012: the node gives the center's plain numbers, so the
+    two never meet (ungcuu/sync)."""
     from ungcuu.sync.outbox import node_owns
 
     mark = "H" if node_owns(center) else ""
-    return f"{center.prefix}-{year}-{mark}{next_in_year(IncidentSequence, center, year):04d}"
+    return f"{center.prefix}-{year}-{mark}"
+
+
+def _next_number(center: Center, year: int) -> str:
+    """The next number at a center in a year, e.g. BN-2026-0007 (inside a transaction)."""
+    return f"{_number_prefix(center, year)}{next_in_year(IncidentSequence, center, year):04d}"
 
 
 def _give_number(incident: Incident, center: Center, now: datetime) -> None:
-    """The last statements of a report's transaction: its number, and the number in its
-    search text. They lock the center's counter row until COMMIT, so the center's other
-    reports wait for two statements, not for the whole report. Until then the row holds
-    a placeholder that no other transaction sees."""
-    incident.number = _next_number(center, timezone.localtime(now).year)
-    incident.search_text = f"{fold(incident.number)} {incident.search_text}"
+    """The last statement(s) of a report's transaction: its number, and the number in
+    its search text. They lock the center's counter row until COMMIT, so the center's
+    other reports wait for them, not for the whole report. Until then the row holds a
+    placeholder that no other transaction sees. On PostgreSQL the counter and the row
+    are written by one statement, so the lock is held for one round trip."""
+    year = timezone.localtime(now).year
     table = connection.ops.quote_name(Incident._meta.db_table)
+    if connection.vendor == "postgresql":
+        prefix = _number_prefix(center, year)
+        counter = connection.ops.quote_name(IncidentSequence._meta.db_table)
+        digits = "lpad(n.last::text, greatest(4, length(n.last::text)), '0')"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH n AS (INSERT INTO {counter} (center_id, year, last) VALUES (%s, %s, 1)"
+                f" ON CONFLICT (center_id, year) DO UPDATE SET last = {counter}.last + 1"
+                f" RETURNING last)"
+                f" UPDATE {table} SET number = %s || {digits},"
+                f" search_text = %s || {digits} || ' ' || search_text"
+                f" FROM n WHERE {table}.id = %s RETURNING number, search_text",
+                [center.pk, year, prefix, fold(prefix), incident.pk],
+            )
+            incident.number, incident.search_text = cursor.fetchone()
+        return
+    incident.number = _next_number(center, year)
+    incident.search_text = f"{fold(incident.number)} {incident.search_text}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET number = %s, search_text = %s WHERE id = %s",
