@@ -9,6 +9,8 @@ from ungcuu.core.errors import ServiceError
 from ungcuu.knowledge.models import Guide
 from ungcuu.knowledge.selectors import guide_get, guide_notes, guides_search, search_terms
 from ungcuu.knowledge.services import guide_note_save
+from ungcuu.sync.conf import is_node
+from ungcuu.sync.middleware import MESSAGE as NODE_READ_ONLY
 
 router = Router(tags=["Hướng dẫn"])
 
@@ -96,6 +98,8 @@ def knowledge_guide(request, slug: str):
 def knowledge_note(request, slug: str, payload: NoteIn):
     """Ghi chú của Trung tâm người gọi (Tổ trưởng, lãnh đạo Trung tâm, cán bộ CNTT);
     gửi lại cùng nội dung không thay đổi gì; nội dung trống xóa ghi chú."""
+    if is_node():  # as the page (sync/middleware.py): the hub's copy is the note
+        raise ServiceError(str(NODE_READ_ONLY), status=403)
     note = guide_note_save(actor=request.user, guide=guide_get(slug), text=payload.text)
     if note is None:
         return 204, None

@@ -136,3 +136,19 @@ def test_the_demo_gives_each_center_its_own_notes(leader_a, leader_b, staff_a):
     html = detail(staff_a, "quen-mat-khau-vneid")
     assert "Công an xã Bạch Ngọc" in html
     assert "Tân Kỳ" not in html
+
+
+def test_at_a_node_the_api_leaves_the_hubs_note_as_it_is(leader_a, monkeypatch):
+    from ungcuu.sync import conf
+
+    url = f"/api/v1/knowledge/guides/{SLUG}/note"
+    client = api_client(leader_a)
+    assert client.put(url, {"text": NOTE}, content_type="application/json").status_code == 200
+    monkeypatch.setattr(conf, "node_config", lambda: conf.NodeConfig("http://127.0.0.1:1", "x.y"))
+
+    refused = client.put(url, {"text": "Ghi chú khác"}, content_type="application/json")
+
+    assert refused.status_code == 403
+    assert "do máy chủ của tỉnh quản lý" in refused.json()["detail"]
+    assert GuideNote.objects.get().text == NOTE
+    assert client.get(f"/api/v1/knowledge/guides/{SLUG}").status_code == 200  # still read
