@@ -91,12 +91,7 @@ def test_a_token_with_a_session_cookie_goes_the_whole_way(staff_a):
     ],
 )
 def test_which_requests_take_the_shorter_way(path, authorization, cookie, short):
-    factory = RequestFactory()
-    request = (
-        factory.post(path, HTTP_AUTHORIZATION=authorization)
-        if authorization
-        else (factory.post(path))
-    )
+    request = RequestFactory().post(path, HTTP_AUTHORIZATION=authorization)
     if cookie:
         request.COOKIES[cookie] = "abc"
     assert is_token_call(request) is short
