@@ -366,3 +366,68 @@ def test_two_tabs_of_the_same_cached_form_keep_two_dossiers(page, login, js_erro
         "Đinh Thị Thu",
     ]
     assert js_errors == []
+
+
+def test_a_wifi_sign_in_page_answering_200_does_not_take_the_record_away(
+    page, login, js_errors, staff_a
+):
+    """The link comes back through a café's or a carrier's sign-in page, which answers
+    every address with its own 200 page: the record is not UngCuu's answer to it, so it
+    stays on the phone and goes to the server once the real link is back."""
+    login(staff_a)
+    _wait_for_worker(page)
+    page.goto("/incidents/new/")
+    _wait_cached(page, "/incidents/new/")
+    _go_offline(page)
+    page.reload()
+    page.locator("label.choice", has_text=PRINTER_PAPER).tap()
+    page.locator("#id_description").fill("Ghi khi mất mạng, gửi qua trang đăng nhập Wi-Fi")
+    page.get_by_role("button", name="Gửi báo cáo sự cố").tap()
+    expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
+
+    portal = []
+
+    def sign_in_page(route):
+        portal.append(route.request.method)
+        route.fulfill(
+            status=200,
+            content_type="text/html; charset=utf-8",
+            body="<html><body><h1>Đăng nhập Wi-Fi miễn phí</h1></body></html>",
+        )
+
+    page.route("**/api/v1/incidents", sign_in_page)
+    _go_online(page)
+    expect(page.locator("#offline-queue")).to_contain_text("sẽ thử lại sau")
+    expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
+    assert portal and set(portal) == {"POST"}
+    assert not Incident.objects.exists()
+
+    # Another server's JSON that names no record, or another one, is not a receipt either.
+    page.unroute("**/api/v1/incidents")
+    other = []
+
+    def another_record(route):
+        other.append(route.request.method)
+        route.fulfill(
+            status=201,
+            content_type="application/json",
+            body='{"client_uuid": "00000000-0000-4000-8000-000000000000"}',
+        )
+
+    page.route("**/api/v1/incidents", another_record)
+    send_now = page.get_by_role("button", name="Gửi ngay")
+    expect(send_now).to_be_enabled()
+    with page.expect_request("**/api/v1/incidents"):
+        send_now.tap()
+    expect(send_now).to_be_enabled()  # the answer is read and the banner drawn again
+    assert other == ["POST"]
+    expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
+    assert not Incident.objects.exists()
+
+    page.unroute("**/api/v1/incidents")
+    expect(send_now).to_be_enabled()
+    send_now.tap()
+    expect(page.locator("#offline-queue")).to_be_hidden()
+    incident = Incident.objects.get()
+    assert incident.description == "Ghi khi mất mạng, gửi qua trang đăng nhập Wi-Fi"
+    assert js_errors == []

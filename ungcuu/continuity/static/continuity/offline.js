@@ -419,8 +419,19 @@
       body: JSON.stringify(record.payload)
     }).then(function (response) {
       if (response.ok) {
-        failures = 0;
-        return deleteRecord(record.client_uuid).then(function () { return true; });
+        // Only UngCuu's own answer, naming this record, says it is saved. A Wi-Fi or 4G
+        // sign-in page answers 200 to anything: the record then stays on the phone.
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          var saved = body && typeof body.client_uuid === "string" &&
+            body.client_uuid.toLowerCase() === String(record.client_uuid).toLowerCase();
+          if (!saved) {
+            failures += 1;
+            note = t("retryLater");
+            return false;
+          }
+          failures = 0;
+          return deleteRecord(record.client_uuid).then(function () { return true; });
+        });
       }
       if (response.status === 401) { note = t("needLogin"); sessionOver(); return false; }
       if (response.status === 403) {
