@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -16,7 +17,7 @@ from ungcuu.continuity.workdays import Calendar
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.idempotency import body_digest, check_replay
 from ungcuu.core.numbers import parse_id, whole_number
-from ungcuu.core.sequences import next_in_year
+from ungcuu.core.sequences import catch_up, next_in_year
 from ungcuu.core.site import absolute
 from ungcuu.core.text import nfc
 from ungcuu.incidents.models import OPEN_STATUSES, Incident
@@ -267,45 +268,53 @@ def intake_create(
     cutoff = known.cutoff if known else None
     due = Calendar.for_center(center).return_date(moment, days, cutoff)
     year = timezone.localtime(moment).year
-    try:
-        with transaction.atomic():
-            sequence = next_in_year(IntakeSequence, center, year)
-            intake = PaperIntake.objects.create(
-                client_uuid=client_uuid,
-                client_digest=digest,
-                center=center,
-                incident=incident,
-                receipt_number=receipt_number(center, year, sequence),
-                year=year,
-                sequence=sequence,
-                book=_text(book, "book", label="quyển số", limit=20) or str(year),
-                citizen_name=name,
-                citizen_id=cccd,
-                phone=phone,
-                address=address,
-                email=email,
-                procedure=proc_name,
-                procedure_code=proc_code or (known.code if known else ""),
-                documents=docs,
-                documents_note=note,
-                copies=copies,
-                processing_days=days,
-                received_at=moment,
-                expected_return_date=due,
-                return_place=return_place,
-                needs_db_check=bool(needs_db_check),
-                received_by=actor,
-                is_drill=bool(incident and incident.is_drill)
-                or drill_running(center, moment) is not None,
-            )
-    except IntegrityError:
-        # The same client_uuid committed by a concurrent replay.
-        existing = PaperIntake.objects.filter(client_uuid=client_uuid).first()
-        if existing is None:
-            raise
-        check_replay(existing.client_digest, digest, existing_id=existing.pk, what="hồ sơ")
-        return IntakeResult(existing, False)
-    return IntakeResult(intake, True)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                sequence = next_in_year(IntakeSequence, center, year)
+                intake = PaperIntake.objects.create(
+                    client_uuid=client_uuid,
+                    client_digest=digest,
+                    center=center,
+                    incident=incident,
+                    receipt_number=receipt_number(center, year, sequence),
+                    year=year,
+                    sequence=sequence,
+                    book=_text(book, "book", label="quyển số", limit=20) or str(year),
+                    citizen_name=name,
+                    citizen_id=cccd,
+                    phone=phone,
+                    address=address,
+                    email=email,
+                    procedure=proc_name,
+                    procedure_code=proc_code or (known.code if known else ""),
+                    documents=docs,
+                    documents_note=note,
+                    copies=copies,
+                    processing_days=days,
+                    received_at=moment,
+                    expected_return_date=due,
+                    return_place=return_place,
+                    needs_db_check=bool(needs_db_check),
+                    received_by=actor,
+                    is_drill=bool(incident and incident.is_drill)
+                    or drill_running(center, moment) is not None,
+                )
+            return IntakeResult(intake, True)
+        except IntegrityError:
+            # The same client_uuid committed by a concurrent replay.
+            existing = PaperIntake.objects.filter(client_uuid=client_uuid).first()
+            if existing is not None:
+                check_replay(existing.client_digest, digest, existing_id=existing.pk, what="hồ sơ")
+                return IntakeResult(existing, False)
+            # Else the receipt number was already given: the center's counter fell behind
+            # its receipts. It catches up and the dossier takes the next number.
+            highest = PaperIntake.objects.filter(center=center, year=year).aggregate(
+                highest=Max("sequence")
+            )["highest"]
+            if _attempt or not catch_up(IntakeSequence, center, year, highest or 0):
+                raise
+    raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 def _copies(value) -> int:

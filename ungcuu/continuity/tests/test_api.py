@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ungcuu.continuity.models import PaperIntake
+from ungcuu.continuity.models import IntakeSequence, PaperIntake
 from ungcuu.continuity.tests.conftest import intake_body
 from ungcuu.core.testing import api_client
 
@@ -31,6 +31,34 @@ def test_create_gives_a_temporary_receipt_number_and_the_return_date(staff_a):
     assert second.json()["receipt_number"] == f"BN-TAM-{year}-000002"
     assert first.json()["expected_return_date"] > timezone.localdate().isoformat()
     assert first.json()["line"] == 1 and first.json()["book"] == str(year)
+
+
+@pytest.mark.parametrize("counter", ["deleted", "behind"])
+def test_a_receipt_counter_behind_its_receipts_catches_up_and_the_dossier_is_kept(staff_a, counter):
+    """The center's receipt counter was deleted, or restored from an older copy: the
+    next number is already on a receipt. The dossier is recorded all the same, on the
+    next free number, and the counter is right again for the one after."""
+    client = api_client(staff_a)
+    year = timezone.localdate().year
+    for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+        assert post(client, intake_body(staff_a.center, citizen_name=name)).status_code == 201
+    sequence = IntakeSequence.objects.filter(center=staff_a.center, year=year)
+    if counter == "deleted":
+        sequence.delete()
+    else:
+        sequence.update(last=1)
+
+    kept = post(client, intake_body(staff_a.center, citizen_name="Lê Thị Cúc"))
+    after = post(client, intake_body(staff_a.center, citizen_name="Phạm Văn Dũng"))
+
+    assert kept.status_code == 201, kept.content
+    assert kept.json()["receipt_number"] == f"BN-TAM-{year}-000003"
+    assert after.json()["receipt_number"] == f"BN-TAM-{year}-000004"
+    assert PaperIntake.objects.get(receipt_number=f"BN-TAM-{year}-000003").citizen_name == (
+        "Lê Thị Cúc"
+    )
+    assert PaperIntake.objects.filter(center=staff_a.center).count() == 4
+    assert sequence.get().last == 4
 
 
 def test_a_replay_returns_the_same_record_and_creates_nothing(staff_a):

@@ -15,7 +15,7 @@ from ungcuu.catalog.models import IncidentType, Tier
 from ungcuu.catalog.playbooks import playbook_snapshot
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.idempotency import body_digest, check_replay
-from ungcuu.core.sequences import next_in_year
+from ungcuu.core.sequences import catch_up, next_in_year
 from ungcuu.core.text import fold
 from ungcuu.incidents import permissions
 from ungcuu.incidents.models import (
@@ -164,31 +164,54 @@ def incident_report(
     # Everything is prepared before the transaction, and the number is given last in
     # it: the center's counter row is locked only from there to COMMIT.
     look = first_look(incident, now=now)  # a shared outage? (issue 12)
-    try:
-        with transaction.atomic():
-            incident.number = f"~{uuid_lib.uuid4().hex[:29]}"  # until _give_number
-            # Its province's major incident is open: the row is written into it.
-            joined = look.major_id is not None and hold_open(look.major_id)
-            if joined:
-                incident.major_incident_id = look.major_id
-            incident.save(force_insert=True)
-            event.incident = incident
-            event.save(force_insert=True)
-            if joined:
-                joined_at_report(incident, now)
-            elif look.may_fold:
-                correlate(incident, now=now, may_fold=True)  # one major incident
-            notify.report_queued(incident)
-            upward.upward_on_report(incident)  # a repeated fault goes upward (R23)
-            for upload, content_type, ext in checked_files:
-                _store_attachment(actor, incident, upload, content_type, ext, now)
-            _give_number(incident, center, now)
-    except IntegrityError:
-        existing = Incident.objects.filter(client_uuid=client_uuid).first()
-        if existing is None:
-            raise
-        return ReportResult(_replayed(existing, actor, center, digest), created=False)
-    return ReportResult(incident, created=True)
+    search_text = incident.search_text
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                incident.number = f"~{uuid_lib.uuid4().hex[:29]}"  # until _give_number
+                # Its province's major incident is open: the row is written into it.
+                joined = look.major_id is not None and hold_open(look.major_id)
+                if joined:
+                    incident.major_incident_id = look.major_id
+                incident.save(force_insert=True)
+                event.incident = incident
+                event.save(force_insert=True)
+                if joined:
+                    joined_at_report(incident, now)
+                elif look.may_fold:
+                    correlate(incident, now=now, may_fold=True)  # one major incident
+                notify.report_queued(incident)
+                upward.upward_on_report(incident)  # a repeated fault goes upward (R23)
+                for upload, content_type, ext in checked_files:
+                    _store_attachment(actor, incident, upload, content_type, ext, now)
+                _give_number(incident, center, now)
+            return ReportResult(incident, created=True)
+        except IntegrityError:
+            existing = Incident.objects.filter(client_uuid=client_uuid).first()
+            if existing is not None:
+                return ReportResult(_replayed(existing, actor, center, digest), created=False)
+            # Else the number was already given: the center's counter fell behind its
+            # incidents. It catches up and the report takes the next number.
+            incident.pk = incident.id = event.pk = event.id = None
+            incident.major_incident_id, incident.search_text = None, search_text
+            year = timezone.localtime(now).year
+            if attempt or not catch_up(
+                IncidentSequence, center, year, _highest_number(center, year)
+            ):
+                raise
+    raise AssertionError("unreachable: the second attempt returns or raises")
+
+
+def _highest_number(center: Center, year: int) -> int:
+    """The largest number already given at a center in a year (0: none)."""
+    prefix = _number_prefix(center, year)
+    digits = (
+        number[len(prefix) :]
+        for number in Incident.objects.filter(number__startswith=prefix).values_list(
+            "number", flat=True
+        )
+    )
+    return max((int(d) for d in digits if d.isdigit()), default=0)
 
 
 def _new_report(

@@ -403,6 +403,37 @@ def test_the_ten_thousandth_number_keeps_all_its_digits(staff_a, printer_paper):
     assert stored.search_text.startswith(f"bn-{year}-10000 ")
 
 
+@pytest.mark.parametrize("counter", ["deleted", "behind"])
+def test_a_counter_behind_its_incidents_catches_up_and_the_report_is_kept(
+    staff_a, printer_paper, counter
+):
+    """The center's counter row was deleted, or restored from an older copy: the next
+    number is already taken. The report is stored all the same, with the next free
+    number, and the counter is right again for the one after."""
+    from ungcuu.incidents.models import IncidentSequence
+
+    year = timezone.localtime().year
+    given = [report(staff_a, printer_paper).number for _ in range(3)]
+    sequence = IncidentSequence.objects.filter(center=staff_a.center, year=year)
+    if counter == "deleted":
+        sequence.delete()
+    else:
+        sequence.update(last=1)
+
+    kept = report(staff_a, printer_paper, description="Báo sau khi bộ đếm bị lùi")
+    after = report(staff_a, printer_paper)
+
+    assert given == [f"BN-{year}-0001", f"BN-{year}-0002", f"BN-{year}-0003"]
+    assert [kept.number, after.number] == [f"BN-{year}-0004", f"BN-{year}-0005"]
+    stored = Incident.objects.get(pk=kept.pk)
+    assert stored.description == "Báo sau khi bộ đếm bị lùi"
+    assert stored.search_text.startswith(f"bn-{year}-0004 ")
+    assert stored.search_text.count(f"bn-{year}-") == 1
+    assert list(stored.events.values_list("kind", flat=True)) == [EventKind.REPORTED]
+    assert Incident.objects.filter(center=staff_a.center).count() == 5
+    assert sequence.get().last == 5
+
+
 def test_numbering_starts_again_each_local_year(staff_a, printer_paper):
     report(staff_a, printer_paper, now=local(2026, 12, 31, 23, 50), started_at=None)
     # 00:10 on 1 January in Vietnam is still 31 December in UTC.
