@@ -312,8 +312,9 @@ def intake_create(
             highest = PaperIntake.objects.filter(center=center, year=year).aggregate(
                 highest=Max("sequence")
             )["highest"]
-            if _attempt or not catch_up(IntakeSequence, center, year, highest or 0):
+            if _attempt:
                 raise
+            catch_up(IntakeSequence, center, year, highest or 0)
     raise AssertionError("unreachable: the second attempt returns or raises")
 
 

@@ -24,18 +24,12 @@ def next_in_year(counter_model, center, year: int) -> int:
         return cursor.fetchone()[0]
 
 
-def catch_up(counter_model, center, year: int, highest: int) -> bool:
+def catch_up(counter_model, center, year: int, highest: int) -> None:
     """Bring a counter that fell behind its rows (a counter row deleted or restored from
     an older copy, rows written around it) up to ``highest``, the largest number already
-    given. Returns whether it moved: the caller then takes a number again."""
+    given; the caller then takes a number again. Two callers may do it at once: the
+    counter only ever moves up."""
     if highest <= 0:
-        return False
-    moved = counter_model.objects.filter(center=center, year=year, last__lt=highest).update(
-        last=highest
-    )
-    if moved:
-        return True
-    _row, created = counter_model.objects.get_or_create(
-        center=center, year=year, defaults={"last": highest}
-    )
-    return created
+        return
+    counter_model.objects.filter(center=center, year=year, last__lt=highest).update(last=highest)
+    counter_model.objects.get_or_create(center=center, year=year, defaults={"last": highest})

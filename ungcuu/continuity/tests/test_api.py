@@ -277,3 +277,62 @@ def test_the_same_record_posted_twice_at_once_is_stored_once_and_both_are_answer
     following = post(clients[0], intake_body(staff_a.center, citizen_name="Trần Thị Bình"))
     assert following.status_code == 201, following.content
     assert following.json()["line"] == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_dossiers_at_once_on_a_counter_behind_its_receipts_are_both_kept(staff_a, monkeypatch):
+    """Two desks record a dossier at the same moment, right after the receipt counter
+    was restored from an older copy: both collide with receipts already given, both
+    bring the counter up, and both dossiers are stored, on two new numbers."""
+    import threading
+
+    from django.db import connection, connections
+
+    from ungcuu.continuity import services
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("each request needs its own connection: PostgreSQL, or SQLite in a file")
+    year = timezone.localdate().year
+    first = post(api_client(staff_a), intake_body(staff_a.center, citizen_name="Nguyễn Văn An"))
+    assert first.status_code == 201
+    second = post(api_client(staff_a), intake_body(staff_a.center, citizen_name="Trần Thị Bình"))
+    assert second.status_code == 201
+    IntakeSequence.objects.filter(center=staff_a.center, year=year).update(last=0)
+    meet = threading.Barrier(2)
+    real_require_writer = services.require_writer
+
+    def together(*args, **kwargs):
+        try:
+            meet.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+        return real_require_writer(*args, **kwargs)
+
+    monkeypatch.setattr(services, "require_writer", together)
+    answers, errors = [], []
+
+    def send(name):
+        try:
+            response = post(api_client(staff_a), intake_body(staff_a.center, citizen_name=name))
+            answers.append((response.status_code, response.json()))
+        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    names = ["Lê Thị Cúc", "Phạm Văn Dũng"]
+    threads = [threading.Thread(target=send, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert [code for code, _ in answers] == [201, 201], answers
+    assert sorted(body["receipt_number"] for _, body in answers) == [
+        f"BN-TAM-{year}-000003",
+        f"BN-TAM-{year}-000004",
+    ]
+    assert sorted(PaperIntake.objects.values_list("citizen_name", flat=True)) == sorted(
+        ["Nguyễn Văn An", "Trần Thị Bình", *names]
+    )
