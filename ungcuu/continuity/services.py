@@ -309,11 +309,11 @@ def intake_create(
                 return IntakeResult(existing, False)
             # Else the receipt number was already given: the center's counter fell behind
             # its receipts. It catches up and the dossier takes the next number.
+            if _attempt:
+                raise
             highest = PaperIntake.objects.filter(center=center, year=year).aggregate(
                 highest=Max("sequence")
             )["highest"]
-            if _attempt:
-                raise
             catch_up(IntakeSequence, center, year, highest or 0)
     raise AssertionError("unreachable: the second attempt returns or raises")
 
