@@ -368,6 +368,16 @@ def test_two_tabs_of_the_same_cached_form_keep_two_dossiers(page, login, js_erro
     assert js_errors == []
 
 
+def _answer(seen: list, status: int, content_type: str, body: str):
+    """A route handler that answers in place of the server, noting each request's method."""
+
+    def handler(route):
+        seen.append(route.request.method)
+        route.fulfill(status=status, content_type=content_type, body=body)
+
+    return handler
+
+
 def test_a_wifi_sign_in_page_answering_200_does_not_take_the_record_away(
     page, login, js_errors, staff_a
 ):
@@ -386,16 +396,10 @@ def test_a_wifi_sign_in_page_answering_200_does_not_take_the_record_away(
     expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
 
     portal = []
-
-    def sign_in_page(route):
-        portal.append(route.request.method)
-        route.fulfill(
-            status=200,
-            content_type="text/html; charset=utf-8",
-            body="<html><body><h1>Đăng nhập Wi-Fi miễn phí</h1></body></html>",
-        )
-
-    page.route("**/api/v1/incidents", sign_in_page)
+    sign_in_page = "<html><body><h1>Đăng nhập Wi-Fi miễn phí</h1></body></html>"
+    page.route(
+        "**/api/v1/incidents", _answer(portal, 200, "text/html; charset=utf-8", sign_in_page)
+    )
     _go_online(page)
     expect(page.locator("#offline-queue")).to_contain_text("sẽ thử lại sau")
     expect(page.locator("#offline-queue")).to_contain_text("Có 1 bản ghi đang chờ đồng bộ")
@@ -405,16 +409,8 @@ def test_a_wifi_sign_in_page_answering_200_does_not_take_the_record_away(
     # Another server's JSON that names no record, or another one, is not a receipt either.
     page.unroute("**/api/v1/incidents")
     other = []
-
-    def another_record(route):
-        other.append(route.request.method)
-        route.fulfill(
-            status=201,
-            content_type="application/json",
-            body='{"client_uuid": "00000000-0000-4000-8000-000000000000"}',
-        )
-
-    page.route("**/api/v1/incidents", another_record)
+    another_record = '{"client_uuid": "00000000-0000-4000-8000-000000000000"}'
+    page.route("**/api/v1/incidents", _answer(other, 201, "application/json", another_record))
     send_now = page.get_by_role("button", name="Gửi ngay")
     expect(send_now).to_be_enabled()
     with page.expect_request("**/api/v1/incidents"):

@@ -19,6 +19,45 @@ def post(client, body):
     return client.post("/api/v1/paper-intakes", body, content_type="application/json")
 
 
+def _post_together(monkeypatch, requests):
+    """Post each (client, body) from its own thread; the requests meet inside the
+    service, before either writes. Returns the answers (status, JSON) and the errors."""
+    import threading
+
+    from django.db import connections
+
+    from ungcuu.continuity import services
+
+    meet = threading.Barrier(len(requests))
+    real_require_writer = services.require_writer
+
+    def together(*args, **kwargs):
+        try:
+            meet.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+        return real_require_writer(*args, **kwargs)
+
+    monkeypatch.setattr(services, "require_writer", together)
+    answers, errors = [], []
+
+    def send(client, body):
+        try:
+            response = post(client, body)
+            answers.append((response.status_code, response.json()))
+        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=request) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return answers, errors
+
+
 def test_create_gives_a_temporary_receipt_number_and_the_return_date(staff_a):
     client = api_client(staff_a)
     year = timezone.localdate().year
@@ -229,11 +268,7 @@ def test_the_same_record_posted_twice_at_once_is_stored_once_and_both_are_answer
     """A tab reloaded while sending a record: the server still takes that request, and
     another tab sends the same record at the same moment. Both must be told it is stored
     (the offline queue then deletes it), with one row and no receipt number used up."""
-    import threading
-
-    from django.db import connection, connections
-
-    from ungcuu.continuity import services
+    from django.db import connection
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("each request needs its own connection: PostgreSQL, or SQLite in a file")
@@ -241,33 +276,7 @@ def test_the_same_record_posted_twice_at_once_is_stored_once_and_both_are_answer
     clients = [api_client(staff_a), api_client(staff_a)]
     # Both requests look for the record before either writes it: the second one learns of
     # the first from the unique client_uuid.
-    meet = threading.Barrier(2)
-    real_require_writer = services.require_writer
-
-    def together(*args, **kwargs):
-        try:
-            meet.wait(timeout=5)
-        except threading.BrokenBarrierError:
-            pass
-        return real_require_writer(*args, **kwargs)
-
-    monkeypatch.setattr(services, "require_writer", together)
-    answers, errors = [], []
-
-    def send(client):
-        try:
-            response = post(client, body)
-            answers.append((response.status_code, response.json()))
-        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    answers, errors = _post_together(monkeypatch, [(client, body) for client in clients])
 
     assert errors == []
     assert sorted(code for code, _ in answers) == [200, 201], answers
@@ -284,11 +293,7 @@ def test_two_dossiers_at_once_on_a_counter_behind_its_receipts_are_both_kept(sta
     """Two desks record a dossier at the same moment, right after the receipt counter
     was restored from an older copy: both collide with receipts already given, both
     bring the counter up, and both dossiers are stored, on two new numbers."""
-    import threading
-
-    from django.db import connection, connections
-
-    from ungcuu.continuity import services
+    from django.db import connection
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("each request needs its own connection: PostgreSQL, or SQLite in a file")
@@ -298,34 +303,11 @@ def test_two_dossiers_at_once_on_a_counter_behind_its_receipts_are_both_kept(sta
     second = post(api_client(staff_a), intake_body(staff_a.center, citizen_name="Trần Thị Bình"))
     assert second.status_code == 201
     IntakeSequence.objects.filter(center=staff_a.center, year=year).update(last=0)
-    meet = threading.Barrier(2)
-    real_require_writer = services.require_writer
-
-    def together(*args, **kwargs):
-        try:
-            meet.wait(timeout=5)
-        except threading.BrokenBarrierError:
-            pass
-        return real_require_writer(*args, **kwargs)
-
-    monkeypatch.setattr(services, "require_writer", together)
-    answers, errors = [], []
-
-    def send(name):
-        try:
-            response = post(api_client(staff_a), intake_body(staff_a.center, citizen_name=name))
-            answers.append((response.status_code, response.json()))
-        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
     names = ["Lê Thị Cúc", "Phạm Văn Dũng"]
-    threads = [threading.Thread(target=send, args=(name,)) for name in names]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    answers, errors = _post_together(
+        monkeypatch,
+        [(api_client(staff_a), intake_body(staff_a.center, citizen_name=n)) for n in names],
+    )
 
     assert errors == []
     assert [code for code, _ in answers] == [201, 201], answers

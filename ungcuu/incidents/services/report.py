@@ -190,13 +190,13 @@ def incident_report(
             existing = Incident.objects.filter(client_uuid=client_uuid).first()
             if existing is not None:
                 return ReportResult(_replayed(existing, actor, center, digest), created=False)
-            # Else the number was already given: the center's counter fell behind its
-            # incidents. It catches up and the report takes the next number.
-            incident.pk = incident.id = event.pk = event.id = None
-            incident.major_incident_id, incident.search_text = None, search_text
-            year = timezone.localtime(now).year
             if attempt:
                 raise
+            # Else the number was already given: the center's counter fell behind its
+            # incidents. It catches up and the report takes the next number.
+            incident.pk = event.pk = None
+            incident.major_incident_id, incident.search_text = None, search_text
+            year = timezone.localtime(now).year
             catch_up(IncidentSequence, center, year, _highest_number(center, year))
     raise AssertionError("unreachable: the second attempt returns or raises")
 
