@@ -27,6 +27,8 @@ def test_the_page_shows_ungcuus_own_defaults_labelled_as_such(director_a, center
     assert html.count(OWN_DEFAULT) >= 4
     assert f"Để trống: {UPWARD_DEFAULTS['long_outage_minutes']} – {OWN_DEFAULT}" in html
     assert "Để trống: chỉ sự cố phức tạp" in html
+    # What a repeat sends: the leader knows the bodies are not told of every occurrence.
+    assert "nhiều nhất một lần trong 24 giờ" in html
 
 
 def test_a_center_leader_sets_the_centers_rules(director_a, center_a, center_b):

@@ -245,19 +245,22 @@ def test_a_prolonged_incident_is_reported_once_by_the_sweep(
     assert _states(young, UpwardReason.PROLONGED)[UBND] == UpwardState.SENT
 
 
-def test_the_nth_repeat_is_reported_with_the_numbers(
+DAY = 24 * 60  # minutes
+
+
+def test_the_nth_repeat_is_reported_with_the_numbers_at_most_once_a_day(
     send, smtp, bodies, staff_a, staff_b, center_a
 ):
     PlanSetting.objects.create(center=center_a, repeat_count=3, repeat_days=30)
-    first = send(_report, staff_a, "printer-ink", minutes_ago=3 * 24 * 60)
+    first = send(_report, staff_a, "printer-ink", minutes_ago=6 * DAY)
     send(_report, staff_b, "printer-ink")  # another center's: not counted
-    drill = send(_report, staff_a, "printer-ink", minutes_ago=2 * 24 * 60)
+    drill = send(_report, staff_a, "printer-ink", minutes_ago=5 * DAY)
     Incident.objects.filter(pk=drill.pk).update(is_drill=True)
-    second = send(_report, staff_a, "printer-ink", minutes_ago=24 * 60)
+    second = send(_report, staff_a, "printer-ink", minutes_ago=4 * DAY)
     send(_report, staff_a, "printer-paper")  # another type
     assert not UpwardReport.objects.exists()
 
-    third = send(_report, staff_a, "printer-ink", minutes_ago=60)
+    third = send(_report, staff_a, "printer-ink", minutes_ago=3 * DAY)
     report = UpwardReport.objects.get(incident=third, body_name=UBND)
     assert report.reason == UpwardReason.REPEATED
     assert report.state == UpwardState.SENT
@@ -268,12 +271,49 @@ def test_the_nth_repeat_is_reported_with_the_numbers(
     assert all(number in mail.text for number in numbers)
     assert drill.number not in mail.text
 
-    fourth = send(_report, staff_a, "printer-ink", minutes_ago=10)
-    assert UpwardReport.objects.filter(incident=fourth, body_name=UBND).exists()
-    assert "4 lần trong 30 ngày" in smtp.to(UBND_MAIL)[-1].text
-    # The sweep's catch-up does not report them again.
+    # The same fault again within 24 hours of the one reported: the bodies already know.
+    fourth = send(_report, staff_a, "printer-ink", minutes_ago=3 * DAY - 23 * 60)
+    assert not UpwardReport.objects.filter(incident=fourth).exists()
+    # The next one after that goes upward with the count so far, the fourth included.
+    fifth = send(_report, staff_a, "printer-ink", minutes_ago=DAY)
+    [report] = UpwardReport.objects.filter(incident=fifth, body_name=UBND)
+    assert report.note.startswith("5 lần trong 30 ngày")
+    assert report.note.endswith(f"{third.number}, {fourth.number}, {fifth.number}")
+    assert "5 lần trong 30 ngày" in smtp.to(UBND_MAIL)[-1].text
+    # The sweep's catch-up does not report them again, nor the fourth.
     upward.upward_sweep(now=timezone.now() + timedelta(minutes=1))
     assert len([m for m in smtp.to(UBND_MAIL) if "lặp lại" in m.text]) == 2
+    repeated = UpwardReport.objects.filter(reason=UpwardReason.REPEATED)
+    assert set(repeated.values_list("incident", flat=True)) == {third.pk, fifth.pk}
+
+
+def test_a_burst_of_one_fault_goes_upward_once_and_then_costs_three_statements_a_batch(
+    bodies, staff_a, center_a, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """A printer out of paper all morning: the bodies are told once that it repeats, not
+    once per report; and once told, a batch of 50 new reports of it reads the center's
+    rules, the counts and the repeats already reported, and stops there."""
+    PlanSetting.objects.create(center=center_a, repeat_count=3, repeat_days=30)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker is not running
+        morning = [_report(staff_a, "printer-paper", minutes_ago=300 - m) for m in range(10)]
+
+    def load(batch):
+        return list(
+            Incident.objects.select_related("center__province", "incident_type").filter(
+                pk__in=[i.pk for i in batch]
+            )
+        )
+
+    assert upward.upward_repeat_many(load(morning)) == 3  # one row for each of 3 bodies
+    [reported] = set(UpwardReport.objects.values_list("incident", flat=True))
+    assert reported == morning[2].pk  # the third of the morning: the first over the threshold
+
+    with django_capture_on_commit_callbacks(execute=False):
+        later = [_report(staff_a, "printer-paper", minutes_ago=200 - m) for m in range(50)]
+    batch = load(later)
+    with django_assert_max_num_queries(3):  # the rules, the counts, the repeats reported
+        assert upward.upward_repeat_many(batch) == 0
+    assert UpwardReport.objects.count() == 3
 
 
 def test_a_batch_from_many_centers_follows_each_centers_own_rule(
@@ -312,11 +352,12 @@ def test_a_batch_whose_onsets_other_reports_fall_between_names_each_ones_own_num
 
     PlanSetting.objects.create(center=center_a, repeat_count=2, repeat_days=30)
     with django_capture_on_commit_callbacks(execute=False):  # the worker is not running
-        earlier = [_report(staff_a, "printer-ink", minutes_ago=600 - m) for m in range(25)]
+        earlier = [_report(staff_a, "printer-ink", minutes_ago=9 * DAY - m) for m in range(25)]
         batch, others = [], []
-        for minutes_ago in (60, 50, 40, 30, 20):
-            (batch if minutes_ago % 20 == 0 else others).append(
-                _report(staff_a, "printer-ink", minutes_ago=minutes_ago)
+        # A day and a half apart: each of the batch goes upward (REPEAT_QUIET is a day).
+        for step in (6, 5, 4, 3, 2):
+            (batch if step % 2 == 0 else others).append(
+                _report(staff_a, "printer-ink", minutes_ago=step * DAY * 3 // 4)
             )
     loaded = list(
         Incident.objects.select_related("center__province", "incident_type").filter(

@@ -38,6 +38,10 @@ REPEAT_BACKSTOP = timedelta(minutes=10)
 NOT_REPEATABLE = frozenset({"other"})
 # A repeat's note names at most this many numbers, the latest; the count says how many.
 NOTE_NUMBERS = 20
+# A repeated fault goes upward once, then again only with an occurrence at least this
+# long from the last one reported (by onset): that report carries the count so far. A
+# report for every occurrence past the threshold sent each body a message per paper jam.
+REPEAT_QUIET = timedelta(hours=24)
 
 
 # --- queueing --------------------------------------------------------------------------
@@ -148,23 +152,23 @@ def _enqueue(report_ids: list[int]) -> None:
 
 def upward_repeat(incident_id: int) -> int:
     """Report ``incident`` as a repeated fault when its center has had at least the
-    threshold of incidents of its type within the days the rule says (drills aside).
-    Each new occurrence past the threshold is reported once, with the numbers."""
+    threshold of incidents of its type within the days the rule says (drills aside),
+    unless one within REPEAT_QUIET of it already went upward."""
     incident = (
         Incident.objects.select_related("center__province", "incident_type")
-        .filter(pk=incident_id, is_drill=False)
+        .filter(pk=incident_id)
         .first()
     )
-    if incident is None or incident.incident_type.code in NOT_REPEATABLE:
-        return 0
-    return _repeat(incident, upward_rules(incident.center))
+    return upward_repeat_many([incident]) if incident else 0
 
 
 def upward_repeat_many(incidents: list[Incident]) -> int:
     """``upward_repeat`` for the new incidents of one pass (their center and type loaded),
     in a few statements for the whole batch: the counts of each center and type in one
-    query, the latest numbers in another, every row written together. A center's node
-    reports nothing upward: its hub does, from the synced records."""
+    query, the repeats already reported in another, the latest numbers in a third, every
+    row written together. Of the incidents that make a repeated fault, the first of each
+    REPEAT_QUIET goes upward. A center's node reports nothing upward: its hub does, from
+    the synced records."""
     if is_node():
         return 0
     groups: dict[tuple[int, int], list[Incident]] = {}
@@ -174,17 +178,26 @@ def upward_repeat_many(incidents: list[Incident]) -> int:
     if not groups:
         return 0
     rules = upward_rules_many(group[0].center for group in groups.values())
-    notes: dict[int, str] = {}
-    for key in _may_repeat(groups, rules):
-        notes.update(_repeat_notes(groups[key], rules[key[0]]))
-    due = [i for i in incidents if i.pk in notes]
-    if not due:
+    repeating = _may_repeat(groups, rules)
+    if not repeating:
         return 0
-    done: dict[int, set[str]] = {}
-    for incident_id, name in UpwardReport.objects.filter(
-        incident__in=[i.pk for i in due], reason=UpwardReason.REPEATED
-    ).values_list("incident_id", "body_name"):
-        done.setdefault(incident_id, set()).add(name)
+    reported = _reported_onsets({key: groups[key] for key in repeating})
+    notes: dict[int, str] = {}
+    for key in repeating:
+        # In a burst of one fault, after its first report, nothing more is read.
+        left = [i for i in groups[key] if not _quiet(i.started_at, reported.get(key, ()))]
+        if left:
+            notes.update(_repeat_notes(left, rules[key[0]]))
+    due = []
+    for incident in sorted(
+        (i for i in incidents if i.pk in notes), key=lambda i: (i.started_at, i.pk)
+    ):
+        onsets = reported.setdefault((incident.center_id, incident.incident_type_id), [])
+        if not _quiet(incident.started_at, onsets):  # the first of each quiet spell
+            onsets.append(incident.started_at)
+            due.append(incident)
+    if not due:  # an incident already reported is within its own quiet spell
+        return 0
     bodies: dict[int, list] = {}
     rows = []
     for incident in due:
@@ -195,7 +208,7 @@ def upward_repeat_many(incidents: list[Incident]) -> int:
             UpwardReason.REPEATED,
             notes[incident.pk],
             bodies[incident.center_id],
-            done.setdefault(incident.pk, set()),
+            set(),
         )
     try:
         with transaction.atomic():
@@ -207,6 +220,33 @@ def upward_repeat_many(incidents: list[Incident]) -> int:
             with transaction.atomic():
                 created += _queue(incident, UpwardReason.REPEATED, notes[incident.pk])
     return len(created)
+
+
+def _reported_onsets(
+    groups: dict[tuple[int, int], list[Incident]],
+) -> dict[tuple[int, int], list[datetime]]:
+    """The onsets of the groups' incidents already reported upward as a repeated fault,
+    within REPEAT_QUIET of the batch's onsets, in one statement."""
+    starts = [i.started_at for group in groups.values() for i in group]
+    found: dict[tuple[int, int], list[datetime]] = {}
+    for center_id, type_id, onset in (
+        UpwardReport.objects.filter(
+            reason=UpwardReason.REPEATED,
+            incident__center_id__in={center_id for center_id, _type in groups},
+            incident__incident_type_id__in={type_id for _center, type_id in groups},
+            incident__started_at__gt=min(starts) - REPEAT_QUIET,
+            incident__started_at__lt=max(starts) + REPEAT_QUIET,
+        )
+        .values_list("incident__center_id", "incident__incident_type_id", "incident__started_at")
+        .distinct()
+    ):
+        found.setdefault((center_id, type_id), []).append(onset)
+    return found
+
+
+def _quiet(onset: datetime, reported) -> bool:
+    """Whether a repeated fault reported upward started within REPEAT_QUIET of ``onset``."""
+    return any(abs(onset - other) < REPEAT_QUIET for other in reported)
 
 
 def _may_repeat(
@@ -298,17 +338,6 @@ def _note(count: int, latest: list[str], rules: UpwardRules) -> str:
     if count > NOTE_NUMBERS:
         shown = f"…, {shown}"
     return f"{count} lần trong {rules.repeat_days} ngày (ngưỡng: {rules.repeat_count} lần): {shown}"
-
-
-def _repeat(incident: Incident, rules: UpwardRules) -> int:
-    earlier = _repeat_rows(incident, rules)
-    limit = max(NOTE_NUMBERS, rules.repeat_count)
-    latest = list(earlier.values_list("number", flat=True)[:limit])
-    if len(latest) < rules.repeat_count:
-        return 0
-    count = len(latest) if len(latest) < NOTE_NUMBERS else earlier.count()
-    with transaction.atomic():
-        return len(_queue(incident, UpwardReason.REPEATED, _note(count, latest, rules)))
 
 
 def _repeat_rows(incident: Incident, rules: UpwardRules):
