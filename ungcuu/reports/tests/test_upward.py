@@ -316,6 +316,39 @@ def test_a_burst_of_one_fault_goes_upward_once_and_then_costs_three_statements_a
     assert UpwardReport.objects.count() == 3
 
 
+def test_two_workers_with_one_fault_at_one_center_send_it_upward_once(
+    bodies, staff_a, center_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Another worker's pass (another instance) reports the same fault between this
+    pass's look at what went upward and its write: this pass sees it and sends nothing."""
+    from ungcuu.reports.upward import queue
+
+    PlanSetting.objects.create(center=center_a, repeat_count=2, repeat_days=30)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker is not running
+        first = _report(staff_a, "printer-ink", minutes_ago=90)
+        theirs = _report(staff_a, "printer-ink", minutes_ago=60)
+        mine = _report(staff_a, "printer-ink", minutes_ago=30)
+    loaded = {
+        i.pk: i
+        for i in Incident.objects.select_related("center__province", "incident_type").filter(
+            pk__in=[theirs.pk, mine.pk]
+        )
+    }
+    notes_of, other_ran = queue._repeat_notes, []
+
+    def meanwhile(group, rules):
+        notes = notes_of(group, rules)
+        if not other_ran:  # the other worker commits its report now
+            other_ran.append(True)
+            assert upward.upward_repeat_many([loaded[theirs.pk]]) == 3
+        return notes
+
+    monkeypatch.setattr(queue, "_repeat_notes", meanwhile)
+    assert upward.upward_repeat_many([loaded[mine.pk]]) == 0
+    assert set(UpwardReport.objects.values_list("incident", flat=True)) == {theirs.pk}
+    assert first.pk not in set(UpwardReport.objects.values_list("incident", flat=True))
+
+
 def test_a_batch_from_many_centers_follows_each_centers_own_rule(
     send, staff_a, staff_b, staff_c, center_a, center_b, django_assert_max_num_queries
 ):

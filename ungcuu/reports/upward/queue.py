@@ -25,6 +25,7 @@ from ungcuu.catalog.playbooks import (
     upward_rules_many,
 )
 from ungcuu.incidents.models import OPEN_STATUSES, Incident, IncidentEvent
+from ungcuu.org.models import Center
 from ungcuu.reports.models import UpwardReason, UpwardReport, UpwardState
 from ungcuu.reports.stats import duration_text
 from ungcuu.reports.upward.send import NO_ADDRESS_ERROR, local_time, upward_event
@@ -171,10 +172,9 @@ def upward_repeat_many(incidents: list[Incident]) -> int:
     the synced records."""
     if is_node():
         return 0
-    groups: dict[tuple[int, int], list[Incident]] = {}
-    for incident in incidents:
-        if not incident.is_drill and incident.incident_type.code not in NOT_REPEATABLE:
-            groups.setdefault((incident.center_id, incident.incident_type_id), []).append(incident)
+    groups = _grouped(
+        [i for i in incidents if not i.is_drill and i.incident_type.code not in NOT_REPEATABLE]
+    )
     if not groups:
         return 0
     rules = upward_rules_many(group[0].center for group in groups.values())
@@ -188,38 +188,70 @@ def upward_repeat_many(incidents: list[Incident]) -> int:
         left = [i for i in groups[key] if not _quiet(i.started_at, reported.get(key, ()))]
         if left:
             notes.update(_repeat_notes(left, rules[key[0]]))
+    candidates = sorted((i for i in incidents if i.pk in notes), key=lambda i: (i.started_at, i.pk))
+    if not candidates:
+        return 0
+    try:
+        with transaction.atomic():
+            # Two workers with reports of one fault at one center: the second waits
+            # here, then sees the first one's report among those already sent.
+            _hold_centers({i.center_id for i in candidates})
+            reported = _reported_onsets(_grouped(candidates))
+            due = _first_of_each_spell(candidates, reported)
+            created = _write(_repeat_rows_of(due, notes), settle=True)
+            _send_on_commit(created)
+    except IntegrityError:  # another worker wrote some first: one incident at a time
+        created = []
+        for incident in _first_of_each_spell(candidates, _reported_onsets(_grouped(candidates))):
+            with transaction.atomic():
+                created += _queue(incident, UpwardReason.REPEATED, notes[incident.pk])
+    return len(created)
+
+
+def _grouped(incidents: list[Incident]) -> dict[tuple[int, int], list[Incident]]:
+    groups: dict[tuple[int, int], list[Incident]] = {}
+    for incident in incidents:
+        groups.setdefault((incident.center_id, incident.incident_type_id), []).append(incident)
+    return groups
+
+
+def _hold_centers(center_ids: set[int]) -> None:
+    """Lock the centers' rows until the caller commits, without holding up their reports
+    (FOR NO KEY UPDATE does not wait on a new incident's reference to its center). On
+    SQLite the write transaction already runs alone."""
+    list(
+        Center.objects.select_for_update(no_key=True)
+        .filter(pk__in=sorted(center_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _first_of_each_spell(
+    candidates: list[Incident], reported: dict[tuple[int, int], list[datetime]]
+) -> list[Incident]:
+    """Of the incidents that make a repeated fault (in onset order), those that go
+    upward: none within REPEAT_QUIET of one already reported or kept before it."""
     due = []
-    for incident in sorted(
-        (i for i in incidents if i.pk in notes), key=lambda i: (i.started_at, i.pk)
-    ):
+    for incident in candidates:
         onsets = reported.setdefault((incident.center_id, incident.incident_type_id), [])
-        if not _quiet(incident.started_at, onsets):  # the first of each quiet spell
+        if not _quiet(incident.started_at, onsets):
             onsets.append(incident.started_at)
             due.append(incident)
-    if not due:  # an incident already reported is within its own quiet spell
-        return 0
+    return due
+
+
+def _repeat_rows_of(due: list[Incident], notes: dict[int, str]) -> list[UpwardReport]:
+    """The unsaved rows: each incident to each body of its center's plan."""
     bodies: dict[int, list] = {}
     rows = []
     for incident in due:
         if incident.center_id not in bodies:
             bodies[incident.center_id] = report_bodies(incident.center)
         rows += _rows(
-            incident,
-            UpwardReason.REPEATED,
-            notes[incident.pk],
-            bodies[incident.center_id],
-            set(),
+            incident, UpwardReason.REPEATED, notes[incident.pk], bodies[incident.center_id], set()
         )
-    try:
-        with transaction.atomic():
-            created = _write(rows, settle=True)
-            _send_on_commit(created)
-    except IntegrityError:  # another worker wrote some first: one incident at a time
-        created = []
-        for incident in due:
-            with transaction.atomic():
-                created += _queue(incident, UpwardReason.REPEATED, notes[incident.pk])
-    return len(created)
+    return rows
 
 
 def _reported_onsets(
