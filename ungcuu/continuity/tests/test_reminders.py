@@ -33,7 +33,7 @@ def test_the_team_leader_is_told_once_a_day_about_overdue_reentry(staff_a, leade
     channel_add(person=leader_a, url="json://127.0.0.1:9/hook")
     week_ago = timezone.now() - timedelta(days=7)
     late = take(staff_a, week_ago)
-    take(staff_a, timezone.now() - timedelta(minutes=5))  # due tomorrow: not yet
+    recent = take(staff_a, timezone.now() - timedelta(minutes=5))  # due the next working day
     take(staff_b, week_ago)  # another center: no team leader there to tell
 
     assert services.reentry_reminders() == 1
@@ -41,10 +41,14 @@ def test_the_team_leader_is_told_once_a_day_about_overdue_reentry(staff_a, leade
     tomorrow = timezone.now() + timedelta(days=1)
     assert services.reentry_reminders(now=tomorrow) == 1
 
-    message = Delivery.objects.filter(person=leader_a).first()
+    message = Delivery.objects.filter(person=leader_a).order_by("pk").first()
     assert late.receipt_number in message.body and "quá hạn nhập lại" in message.body
+    assert recent.receipt_number not in message.body  # not yet overdue today
 
+    # Once every dossier is in the software, nobody is reminded (whatever day it is: the
+    # recent one is overdue two days on when the next working day is tomorrow).
     services.intake_reenter(actor=staff_a, intake=late, dossier_code="000.00.04.H40-261116-0001")
+    services.intake_reenter(actor=staff_a, intake=recent, dossier_code="000.00.04.H40-261116-0002")
     assert services.reentry_reminders(now=tomorrow + timedelta(days=1)) == 0
 
 
