@@ -29,7 +29,10 @@ class BadAddress(ValueError):
 
 
 def _path() -> Path:
-    return Path(settings.SITE_FILE)
+    name = settings.SITE_FILE
+    if _cache.get("name") != name:  # every link asks: the Path is made once per setting
+        _cache.update(name=name, path_of_name=Path(name))
+    return _cache["path_of_name"]
 
 
 def stored() -> dict:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from ungcuu.catalog.playbooks import incident_steps
-from ungcuu.incidents.models import Incident
+from ungcuu.incidents.models import Impact, Incident
 from ungcuu.notify.models import Level
 
 SMS_LIMIT = 320  # two SMS segments of Vietnamese without diacritics is 306; keep it short
@@ -31,6 +31,15 @@ def _when(moment) -> str:
     return f"{timezone.localtime(moment):%H:%M %d/%m/%Y}"
 
 
+def _impact_label(value: str) -> str:
+    """The impact's label, as ``get_impact_display`` gives it, without rebuilding the
+    field's choices for every message."""
+    try:
+        return str(Impact(value).label)
+    except ValueError:
+        return value
+
+
 def incident_message(
     incident: Incident,
     *,
@@ -43,6 +52,7 @@ def incident_message(
     """The message for one recipient, never longer than ``limit``: the description is
     cut, the links are kept."""
     tier = "PHỨC TẠP" if incident.tier == "complex" else "ĐƠN GIẢN"
+    impact = _impact_label(incident.impact)
     drill = "[DIỄN TẬP] " if incident.is_drill else ""
     title = (
         f"{drill}[{_HEADINGS[level]}] {incident.incident_type.name} – {incident.center.short_name}"
@@ -54,7 +64,7 @@ def incident_message(
     ]
     facts = [
         f"Thời điểm phát sinh: {_when(incident.started_at)}",
-        f"Ảnh hưởng: {incident.get_impact_display()}"
+        f"Ảnh hưởng: {impact}"
         + (
             f"; {incident.citizens_waiting} người dân đang chờ" if incident.citizens_waiting else ""
         ),
@@ -83,7 +93,7 @@ def incident_message(
     short_head = [
         f"{drill}{_HEADINGS[level]}: {incident.incident_type.name}, {incident.center.short_name}"
     ]
-    short_facts = [f"Từ {_when(incident.started_at)}. {incident.get_impact_display()}."]
+    short_facts = [f"Từ {_when(incident.started_at)}. {impact}."]
     if limit <= SMS_LIMIT:  # SMS: the essentials on a few lines
         head, facts, links = short_head, short_facts, [ack_url or detail_url]
     if len("\n".join([*head, *facts, *links])) > limit:  # a small channel: the short form

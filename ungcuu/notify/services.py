@@ -427,6 +427,7 @@ def _queue(
     if channels is None:
         channels = _channels_of(people, contacts)
     created = []
+    link = detail_url(incident)
     targets = [(p, None, p.display_name) for p in people]
     targets += [(None, c, f"{c.name} – {c.organisation.name}") for c in contacts]
     for person, contact, label in targets:
@@ -454,7 +455,7 @@ def _queue(
             message = incident_message(
                 incident,
                 level=level,
-                detail_url=detail_url(incident),
+                detail_url=link,
                 ack_url=ack_url(delivery) if level != Level.RESOLVED else "",
                 note=note,
                 limit=SMS_LIMIT if sms_route else CHAT_LIMIT,
@@ -1279,15 +1280,22 @@ def _mark_sent(sent: list[tuple[Delivery, Channel]]) -> None:
     if not sent:
         return
     sent_at = timezone.now()
-    channel_of = {delivery.pk: channel.pk for delivery, channel in sent}
-    carried_by = Case(
-        *(When(pk=pk, then=Value(channel_id)) for pk, channel_id in channel_of.items()),
-        output_field=IntegerField(),
+    carried: dict[int, list[int]] = {}  # channel → the deliveries it carried
+    for delivery, channel in sent:
+        carried.setdefault(channel.pk, []).append(delivery.pk)
+    # One case per channel, not per message: a burst's messages go by a few channels.
+    carried_by = (
+        Value(next(iter(carried)))
+        if len(carried) == 1
+        else Case(
+            *(When(pk__in=pks, then=Value(channel_id)) for channel_id, pks in carried.items()),
+            output_field=IntegerField(),
+        )
     )
     with transaction.atomic():
-        Delivery.objects.filter(pk__in=list(channel_of), state=DeliveryState.SENDING).update(
-            state=DeliveryState.SENT, sent_at=sent_at, channel_id=carried_by, last_error=""
-        )
+        Delivery.objects.filter(
+            pk__in=[d.pk for d, _channel in sent], state=DeliveryState.SENDING
+        ).update(state=DeliveryState.SENT, sent_at=sent_at, channel_id=carried_by, last_error="")
         events = IncidentEvent.objects.bulk_create(
             _event(d, ok=True, channel=channel, error="", now=sent_at) for d, channel in sent
         )
