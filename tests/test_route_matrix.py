@@ -320,6 +320,8 @@ class Matrix:
                 if method == "GET":
                     if own is None:
                         out.append((method, crafted, "none", None))
+                        if not route.api_path:  # a page answers HEAD as it answers GET
+                            out.append(("HEAD", crafted, "none", None))
                 elif route.api_path:
                     for kind, body in api_bodies(
                         route, method, self.openapi, self.victim, self.form, uuids
@@ -416,6 +418,11 @@ def test_no_route_lets_an_outsider_read_or_change_another_centers_objects(world,
                 )
                 if response.status_code not in (200, 302, 405) or sent_away:
                     missing.append(f"{path}: {response.status_code}")
+                if route.api_path:
+                    continue
+                head = director.head(path)  # a page answers HEAD as it answers GET
+                if head.status_code != response.status_code:
+                    missing.append(f"HEAD {path}: {head.status_code}")
     assert not missing, "the victim's own director cannot open:\n" + "\n".join(missing)
 
     callers = [*attackers.items(), ("anonymous", None)]

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ungcuu.catalog import adjust
 from ungcuu.catalog.models import BodyKind, IncidentType, PlanLevel
@@ -20,7 +20,7 @@ from ungcuu.org.models import OrganisationKind
 
 
 @login_required
-@require_GET
+@require_safe
 def plan(request):
     center = plan_center(request.user, request.GET.get("center"))
     centers = list(plan_centers(request.user)) if not request.user.center_id else []
@@ -65,7 +65,7 @@ def _history(owner: adjust.Owner) -> list[dict]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_adjust(request):
     """The plan's own settings: the level word, the bodies reported to, which types have
     the owner's own version, and who changed what."""
@@ -104,7 +104,7 @@ def plan_adjust(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_adjust_type(request, type_code: str):
     """One type as the owner's plan has it: symptoms, steps, owner, prevention, contacts."""
     owner = _owner(request)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ungcuu.continuity import announcements, qr, sample_forms, selectors, services
 from ungcuu.continuity.forms import BoardNoticeForm, IntakeForm, ReentryForm
@@ -105,7 +105,7 @@ def intake_new(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def register(request):
     """The paper intake register of the user's centers, newest first."""
     qs = selectors.intakes_for(request.user).order_by("-received_at", "-id")
@@ -120,7 +120,7 @@ def register(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def slip(request, intake_id: int):
     intake = _intake_get(request.user, intake_id)
     status_url = absolute(intake_status_path(intake))
@@ -201,7 +201,7 @@ def reentry(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def blank_forms(request):
     """Blank paper forms to print in advance, for when no device works at all."""
     center = request.user.center
@@ -249,7 +249,7 @@ def sample_add(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def sample_file(request, sample_uuid):
     return file_response(sample_forms.sample_get(request.user, sample_uuid))
 
@@ -281,7 +281,7 @@ def _in_vietnamese(view):
     return wrapped
 
 
-@require_GET
+@require_safe
 @never_cache
 @_in_vietnamese
 def status(request, token: str):
@@ -295,7 +295,7 @@ def _board_center(code: str) -> Center:
     return get_object_or_404(Center.objects.select_related("province"), code=code)
 
 
-@require_GET
+@require_safe
 @_in_vietnamese
 def board(request, code: str):
     center = _board_center(code)
@@ -307,7 +307,7 @@ def board(request, code: str):
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 @_in_vietnamese
 def board_state(request, code: str):
@@ -373,7 +373,7 @@ def board_edit(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def announce(request, incident_id: int):
     incident = incident_get(request.user, incident_id)
     return render(

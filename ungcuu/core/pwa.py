@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ungcuu import __version__
 from ungcuu.core.middleware import SESSION_ENDS_HEADER
@@ -99,7 +99,7 @@ def worker_config() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def service_worker(request):
     """The worker at the root, so its scope covers every page."""
     body = get_template("pwa/sw.js").render({"config": json.dumps(worker_config())})
@@ -110,7 +110,7 @@ def service_worker(request):
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600)
 def manifest(request):
     data = {
@@ -145,7 +145,7 @@ def manifest(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def offline(request):
     """Shown by the worker for a page that was never opened online; the same for everyone."""
     return render(

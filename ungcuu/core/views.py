@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ungcuu import __version__
 from ungcuu.core import site
@@ -17,7 +17,7 @@ from ungcuu.org.models import Role
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 when the app and its database answer."""
     try:
@@ -76,7 +76,7 @@ def site_address(request):
 _FAVICON = Path(__file__).resolve().parent / "static" / "ungcuu" / "favicon.ico"
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=7 * 24 * 3600, public=True)
 def favicon(request):
     """/favicon.ico, which browsers ask for on every page, even those without a <link>."""

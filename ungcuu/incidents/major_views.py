@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.text import clean_text
@@ -26,7 +26,7 @@ from ungcuu.org.scope import sees_everything
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def major_detail(request, major_id: int):
     major = majors_for(request.user).filter(pk=major_id).first()
     if major is None:
@@ -85,7 +85,7 @@ def _live_province(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def province_live(request):
     """The working group's wall screen: every center's state, the open major incidents,
     refreshed in place every 30 seconds."""
@@ -102,7 +102,7 @@ def province_live(request):
     )
 
 
-@require_GET
+@require_safe
 def province_status(request, province_code: int):
     """The public status page of a province: each center's service state, nothing else."""
     province = Province.objects.filter(code=province_code).first() if province_code < 1000 else None

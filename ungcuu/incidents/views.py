@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ungcuu.catalog.models import IncidentType
 from ungcuu.catalog.playbooks import incident_steps, playbook_for, playbooks_for
@@ -45,7 +45,7 @@ LEADER_ROLES = frozenset(
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request):
     user = request.user
     today = timezone.localdate()
@@ -137,7 +137,7 @@ def _chosen_center(user, centers, code):
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request, incident_id: int):
     incident = incident_get(request.user, incident_id)
     return render(request, "incidents/detail.html", _detail_context(request, incident))
@@ -303,7 +303,7 @@ def attach(request, incident_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment(request, incident_id: int, attachment_uuid):
     item = attachment_get(request.user, incident_id, attachment_uuid)
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
@@ -328,7 +328,7 @@ def _logbook_query(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def logbook_page(request):
     form, flt, _centers = _logbook_query(request)
     paginator = Paginator(logbook(request.user, flt), PAGE_SIZE)
@@ -348,7 +348,7 @@ def logbook_page(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def logbook_export(request):
     form, flt, _centers = _logbook_query(request)
     stamp = timezone.localtime()

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.core.uploads import file_response
@@ -33,7 +33,7 @@ MAX_QUERY = 200
 
 
 @login_required
-@require_GET
+@require_safe
 def guide_list(request):
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
     context = {"query": query}
@@ -88,7 +88,7 @@ def _detail(
 
 
 @login_required
-@require_GET
+@require_safe
 def guide_detail(request, slug: str):
     return _detail(request, guide_get(slug))
 
@@ -112,7 +112,7 @@ def guide_note(request, slug: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def guide_print(request, slug: str):
     guide = guide_get(slug)
     return render(
@@ -129,7 +129,7 @@ def guide_print(request, slug: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def media_file(request, slug: str, media_uuid):
     """One illustration, to the people who may see it (the center's, like its notes)."""
     return file_response(guide_media_get(request.user, guide_get(slug), media_uuid))

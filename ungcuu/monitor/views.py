@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ungcuu.core.errors import ServiceError, form_error
 from ungcuu.monitor import selectors, services
@@ -54,7 +54,7 @@ def _manager_or_404(request, center: Center) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request):
     center = _center(request)
     centers = readiness_centers(request.user)

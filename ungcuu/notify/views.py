@@ -18,7 +18,7 @@ from ungcuu.notify.services import delivery_from_ack_token
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ack(request, token: str):
     """GET shows one button (chat apps open links to preview them: a GET must not
     acknowledge); POST acknowledges."""

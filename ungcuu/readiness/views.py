@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ungcuu.catalog.models import IncidentType
 from ungcuu.core.errors import ServiceError, form_error
@@ -78,7 +78,7 @@ def _keeper_or_404(request) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request):
     center = _center(request)
     return render(
@@ -193,7 +193,7 @@ def check_items(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def check_history(request):
     center = _center(request)
     page = Paginator(
@@ -206,7 +206,7 @@ def check_history(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def supplies(request):
     center = _center(request)
     items = selectors.supplies_for(request.user).filter(center=center)
@@ -234,7 +234,7 @@ def supplies(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def supply_usage_export(request):
     """The usage report as a workbook for the accounting office (003 II.1a, R40)."""
     if not services.may_report_usage(request.user):
@@ -363,7 +363,7 @@ def supply(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def equipment(request):
     center = _center(request)
     items = selectors.equipment_for(request.user).filter(center=center)
@@ -402,7 +402,7 @@ def equipment_edit(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def equipment_item(request, pk: int):
     item = selectors.equipment_get(request.user, pk)
     links = item.incident_links.select_related("incident__incident_type").order_by(
@@ -480,7 +480,7 @@ def incident_supply(request, incident_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def certificates(request):
     center = _center(request)
     today = timezone.localdate()
@@ -547,7 +547,7 @@ def certificate_edit(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def certificate(request, pk: int):
     cert = selectors.certificate_get(request.user, pk)
     today = timezone.localdate()
@@ -569,7 +569,7 @@ def certificate(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def drills(request):
     center = _center(request)
     this_year = timezone.localdate().year
@@ -695,7 +695,7 @@ def drill_act(request, pk: int, action: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def training(request):
     center = _center(request)
     topic = request.GET.get("topic", "")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ungcuu.core.errors import ServiceError
 from ungcuu.incidents.selectors import incident_get
@@ -94,14 +94,14 @@ def _figures_page(request, template: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request):
     """Choose the scope and period; see the figures; download Word or Excel."""
     return _figures_page(request, "reports/index.html")
 
 
 @login_required
-@require_GET
+@require_safe
 def download(request, format: str):
     """The report file: at once when small, else built in the background with progress."""
     if format not in ("docx", "xlsx"):
@@ -142,7 +142,7 @@ def _job(request, job_uuid) -> ReportJob:
 
 
 @login_required
-@require_GET
+@require_safe
 def job(request, job_uuid):
     job = _job(request, job_uuid)
     template = "reports/_job.html" if request.htmx else "reports/job.html"
@@ -150,7 +150,7 @@ def job(request, job_uuid):
 
 
 @login_required
-@require_GET
+@require_safe
 def job_file(request, job_uuid):
     job = _job(request, job_uuid)
     if job.state != JobState.DONE:
@@ -163,7 +163,7 @@ def job_file(request, job_uuid):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     return _figures_page(request, "reports/dashboard.html")
 
@@ -215,14 +215,14 @@ def minutes(request, incident_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def minutes_print(request, incident_id: int):
     incident = _minutes_incident(request, incident_id)
     return render(request, "reports/minutes_print.html", {"m": services.minutes_view(incident)})
 
 
 @login_required
-@require_GET
+@require_safe
 def minutes_docx(request, incident_id: int):
     incident = _minutes_incident(request, incident_id)
     response = HttpResponse(

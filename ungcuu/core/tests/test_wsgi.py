@@ -71,3 +71,35 @@ def test_a_file_is_still_streamed(monkeypatch):
     finally:
         monkeypatch.undo()
         clear_url_caches()
+
+
+def _raw(port: int, method: str, path: str) -> bytes:
+    """Everything the server writes back to one request on a connection it then closes."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.slow
+def test_the_real_server_answers_head_like_get_without_the_body():
+    # A load balancer's or a monitor's health check often asks HEAD: it gets the same
+    # status and headers as GET, and no body after them.
+    from ungcuu.sync.tests.harness import UngcuuServer, migrated_seed
+
+    with UngcuuServer(name="head", seed=migrated_seed(), task_worker=False) as server:
+        server.start()
+        for path in ("/healthz", "/offline/", "/manifest.webmanifest", "/login/"):
+            got = _raw(server.port, "GET", path)
+            head = _raw(server.port, "HEAD", path)
+            get_head, _sep, get_body = got.partition(b"\r\n\r\n")
+            head_head, _sep, head_body = head.partition(b"\r\n\r\n")
+            assert get_head.split(b"\r\n")[0] == b"HTTP/1.1 200 OK", path
+            assert head_head.split(b"\r\n")[0] == b"HTTP/1.1 200 OK", path
+            assert get_body and head_body == b"", path
