@@ -5,6 +5,7 @@ the "Địa chỉ công khai" page, and a proposal never overwrites that choice.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
@@ -29,10 +30,13 @@ class BadAddress(ValueError):
 
 
 def _path() -> Path:
-    name = settings.SITE_FILE
-    if _cache.get("name") != name:  # every link asks: the Path is made once per setting
-        _cache.update(name=name, path_of_name=Path(name))
-    return _cache["path_of_name"]
+    return _path_of(settings.SITE_FILE)
+
+
+@functools.lru_cache(maxsize=8)
+def _path_of(name) -> Path:
+    """Every link asks for the file: its ``Path`` is made once per setting."""
+    return Path(name)
 
 
 def stored() -> dict:

@@ -1284,13 +1284,9 @@ def _mark_sent(sent: list[tuple[Delivery, Channel]]) -> None:
     for delivery, channel in sent:
         carried.setdefault(channel.pk, []).append(delivery.pk)
     # One case per channel, not per message: a burst's messages go by a few channels.
-    carried_by = (
-        Value(next(iter(carried)))
-        if len(carried) == 1
-        else Case(
-            *(When(pk__in=pks, then=Value(channel_id)) for channel_id, pks in carried.items()),
-            output_field=IntegerField(),
-        )
+    carried_by = Case(
+        *(When(pk__in=pks, then=Value(channel_id)) for channel_id, pks in carried.items()),
+        output_field=IntegerField(),
     )
     with transaction.atomic():
         Delivery.objects.filter(
